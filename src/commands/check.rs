@@ -1,0 +1,136 @@
+//! `tdnf check` (repository closure: install the best of every available
+//! name, assuming no) and `tdnf check-local DIR` (every `*.rpm` of DIR
+//! installed together in a private pool, without the installed set).
+
+use std::path::Path;
+
+use solv::{Job, Jobs, Pool, Problem, RuleKind, SolverFlag};
+
+use crate::context::Context;
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::sack::{Needs, Sack};
+
+/// Which problem kinds are not reported (`--skipconflicts`, …).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Skip {
+    pub conflicts: bool,
+    pub obsoletes: bool,
+    pub broken: bool,
+}
+
+impl Skip {
+    fn from_ctx(ctx: &Context<'_>) -> Skip {
+        Skip { conflicts: ctx.args.has("skipconflicts"), obsoletes: ctx.args.has("skipobsoletes"), broken: ctx.args.skip_broken }
+    }
+
+    fn skips(&self, kind: RuleKind) -> bool {
+        (self.conflicts && matches!(kind, RuleKind::PkgConflicts | RuleKind::PkgSelfConflict))
+            || (self.obsoletes && matches!(kind, RuleKind::PkgObsoletes | RuleKind::PkgImplicitObsoletes | RuleKind::PkgInstalledObsoletes))
+            || (self.broken && kind.is_pkg_rule())
+    }
+}
+
+/// tdnf's solver flags for resolving (`client/goal.c`).
+pub(crate) fn tdnf_solver_flags() -> [(SolverFlag, bool); 5] {
+    [
+        (SolverFlag::AllowUninstall, true),
+        (SolverFlag::BestObeyPolicy, true),
+        (SolverFlag::AllowVendorChange, true),
+        (SolverFlag::KeepOrphans, true),
+        (SolverFlag::YumObsoletes, true),
+    ]
+}
+
+/// Print problems as tdnf (`N. <problem>`, newest problem first, then
+/// `Found N problem(s) while resolving`); `Err(1301)` when any is left.
+pub(crate) fn report_problems(printer: &Printer, problems: &[Problem], skip: Skip) -> Result<()> {
+    let mut n = 0;
+    for p in problems.iter().rev() {
+        if skip.skips(p.main.kind) {
+            continue;
+        }
+        n += 1;
+        printer.err(&format!("{n}. {}\n", p.text));
+    }
+    if n > 0 {
+        printer.err(&format!("Found {n} problem(s) while resolving\n"));
+        return Err(Error::code(Code::SolvFailed));
+    }
+    Ok(())
+}
+
+fn solve_all(pool: &Pool, jobs: &Jobs) -> Vec<Problem> {
+    let mut solver = solv::Solver::new(pool);
+    for (flag, on) in tdnf_solver_flags() {
+        solver.set_flag(flag, on);
+    }
+    match solver.solve(jobs) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    }
+}
+
+pub(super) fn run_check(ctx: &mut Context<'_>) -> Result<u8> {
+    let skip = Skip::from_ctx(ctx);
+    let sack: Sack = ctx.load_sack(Needs::default())?;
+    let mut jobs = Jobs::new();
+    let mut names: Vec<String> = sack.available_ids().into_iter().filter(|&s| sack.visible(s)).map(|s| sack.info(s).name).collect();
+    names.sort();
+    names.dedup();
+    let mut pool = sack.pool;
+    for name in &names {
+        let id = pool.intern(name);
+        jobs.name(Job::INSTALL, id);
+    }
+    let problems = solve_all(&pool, &jobs);
+    report_problems(ctx.printer, &problems, skip)?;
+    ctx.printer.data("Check completed without issues\n");
+    if ctx.printer.is_json() {
+        ctx.printer.json_raw("{}");
+    }
+    Ok(0)
+}
+
+pub(super) fn run_check_local(ctx: &mut Context<'_>) -> Result<u8> {
+    let Some(dir) = ctx.args.command_args().first().cloned() else {
+        return Err(Error::code(Code::CheckLocalExpectDir));
+    };
+    let dir = Path::new(&dir);
+    if !dir.is_dir() {
+        return Err(Error::new(Code::CheckLocalExpectDir, format!("{} ({}: not a directory)", Code::CheckLocalExpectDir.message(), dir.display())));
+    }
+    let skip = Skip::from_ctx(ctx);
+    ctx.printer.info(&format!("Checking all packages from: {}\n", dir.display()));
+    let mut pool = Pool::new_rpm(&ctx.settings.arch);
+    let repo = pool.add_repo("@cmdline");
+    let mut paths: Vec<_> = fs_err::read_dir(dir)
+        .map_err(|e| Error::io(dir.display(), e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rpm"))
+        .collect();
+    paths.sort();
+    let mut ids = Vec::new();
+    {
+        let mut w = pool.repo_writer(repo);
+        for p in &paths {
+            let pkg = crate::rpm::read_package(p).map_err(|e| Error::new(Code::Einval, e.to_string()))?;
+            ids.push(crate::sack::load::add_package(&mut w, &pkg, true));
+        }
+        w.finish();
+    }
+    ctx.printer.info(&format!("Found {} packages\n", ids.len()));
+    pool.addfileprovides();
+    pool.createwhatprovides();
+    let mut jobs = Jobs::new();
+    for s in ids {
+        jobs.solvable(Job::INSTALL, s);
+    }
+    let problems = solve_all(&pool, &jobs);
+    report_problems(ctx.printer, &problems, skip)?;
+    ctx.printer.data("Check completed without issues\n");
+    if ctx.printer.is_json() {
+        ctx.printer.json_raw("{}");
+    }
+    Ok(0)
+}

@@ -1,0 +1,107 @@
+//! One thin module per tdnf command. Each turns its arguments into a query
+//! or a goal, calls the library, and hands views to the printer.
+
+use crate::cli::CmdArgs;
+use crate::context::Context;
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::output::views;
+
+mod check;
+mod clean;
+mod count;
+mod info;
+mod list;
+mod makecache;
+mod provides;
+mod repolist;
+mod repoquery;
+mod search;
+mod updateinfo;
+
+/// What a command needs before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Needs root (euid 0) before anything else (tdnf's alter commands).
+    Alter,
+    ReadOnly,
+}
+
+type Handler = fn(&mut Context<'_>) -> Result<u8>;
+
+/// tdnf's command table (`tools/cli/main.c`), aliases included.
+const COMMANDS: &[(&str, Kind, Option<Handler>)] = &[
+    ("autoerase", Kind::Alter, None),
+    ("autoremove", Kind::Alter, None),
+    ("check", Kind::ReadOnly, Some(check::run_check)),
+    ("check-local", Kind::ReadOnly, Some(check::run_check_local)),
+    ("check-update", Kind::ReadOnly, Some(list::run_check_update)),
+    ("clean", Kind::ReadOnly, Some(clean::run)),
+    ("count", Kind::ReadOnly, Some(count::run)),
+    ("distro-sync", Kind::Alter, None),
+    ("downgrade", Kind::Alter, None),
+    ("erase", Kind::Alter, None),
+    ("help", Kind::ReadOnly, Some(help)),
+    ("history", Kind::Alter, None),
+    ("info", Kind::ReadOnly, Some(info::run)),
+    ("install", Kind::Alter, None),
+    ("list", Kind::ReadOnly, Some(list::run)),
+    ("makecache", Kind::ReadOnly, Some(makecache::run)),
+    ("mark", Kind::ReadOnly, None),
+    ("provides", Kind::ReadOnly, Some(provides::run)),
+    ("whatprovides", Kind::ReadOnly, Some(provides::run)),
+    ("reinstall", Kind::Alter, None),
+    ("remove", Kind::Alter, None),
+    ("repolist", Kind::ReadOnly, Some(repolist::run)),
+    ("reposync", Kind::ReadOnly, None),
+    ("repoquery", Kind::ReadOnly, Some(repoquery::run)),
+    ("search", Kind::ReadOnly, Some(search::run)),
+    ("update", Kind::Alter, None),
+    ("update-to", Kind::Alter, None),
+    ("upgrade", Kind::Alter, None),
+    ("upgrade-to", Kind::Alter, None),
+    ("updateinfo", Kind::ReadOnly, Some(updateinfo::run)),
+];
+
+/// Run the command named on the command line.
+pub fn dispatch(args: &CmdArgs, printer: &Printer) -> Result<u8> {
+    if args.show_version {
+        if printer.is_json() {
+            printer.json(&views::Version { name: "tdnf", version: crate::TDNF_VERSION });
+        } else {
+            printer.info(&format!("tdnf: {}\n", crate::TDNF_VERSION));
+        }
+        return Ok(0);
+    }
+    if args.show_help {
+        printer.data(&format!("{}\n", crate::cli::help::help_text()));
+        return Ok(0);
+    }
+    let Some(word) = args.command() else {
+        printer.data("You need to give some command\n");
+        printer.data(&format!("{}\n", crate::cli::help::help_text()));
+        return Err(Error::code(Code::NoSuchCmd));
+    };
+    let Some((name, kind, handler)) = COMMANDS.iter().find(|(n, _, _)| *n == word) else {
+        return Err(crate::no_such_command(printer, word));
+    };
+    if *kind == Kind::Alter && !nix::unistd::geteuid().is_root() {
+        return Err(Error::code(Code::Perm));
+    }
+    let Some(handler) = handler else {
+        return Err(Error::new(
+            Code::CliInvalidArgument,
+            format!("the `{name}` command is not available in this build of tdnf yet"),
+        ));
+    };
+    let mut ctx = Context::new(args, printer)?;
+    if args.verbose {
+        ctx.show_setopts();
+    }
+    handler(&mut ctx)
+}
+
+fn help(ctx: &mut Context<'_>) -> Result<u8> {
+    ctx.printer.data(&format!("{}\n", crate::cli::help::help_text()));
+    Ok(0)
+}

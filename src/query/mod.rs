@@ -1,0 +1,150 @@
+//! Package selection over the sack: tdnf's specs (name, glob, provides,
+//! NEVRA, `name.arch`, relations), scopes, and the up/down candidates.
+
+use std::cmp::Ordering;
+
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::sack::{PkgInfo, Sack, SelectKind, Sid};
+
+/// `list`/`info` scopes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Installed,
+    Available,
+    Upgrades,
+    Downgrades,
+    /// `extras`, `obsoletes`, `recent`: accepted, no effect (as tdnf).
+    Ignored,
+}
+
+impl Scope {
+    pub fn from_word(w: &str) -> Option<Scope> {
+        Some(match w {
+            "all" => Scope::All,
+            "installed" => Scope::Installed,
+            "available" => Scope::Available,
+            "upgrades" | "updates" => Scope::Upgrades,
+            "downgrades" => Scope::Downgrades,
+            "extras" | "obsoletes" | "recent" => Scope::Ignored,
+            _ => return None,
+        })
+    }
+}
+
+/// Select the packages matching `spec`, retrying without case and saying
+/// so as tdnf does. `filter` keeps only installed/available ones.
+pub fn select_spec(sack: &mut Sack, printer: &Printer, spec: &str, kind: SelectKind, filter: Option<bool>) -> Vec<Sid> {
+    let keep = |sack: &Sack, ids: Vec<Sid>| -> Vec<Sid> {
+        ids.into_iter().filter(|s| filter.is_none_or(|inst| sack.is_installed(*s) == inst) && sack.visible(*s)).collect()
+    };
+    let found = sack.select(spec, kind, false);
+    let ids = keep(sack, found.ids);
+    if !ids.is_empty() {
+        note_match(printer, spec, found.via_filelist, found.via_provides);
+        return ids;
+    }
+    let found = sack.select(spec, kind, true);
+    let ids = keep(sack, found.ids);
+    if !ids.is_empty() {
+        printer.info(&format!("[ignoring case for '{spec}']\n"));
+        note_match(printer, spec, found.via_filelist, found.via_provides);
+    }
+    ids
+}
+
+fn note_match(printer: &Printer, spec: &str, filelist: bool, provides: bool) {
+    if filelist {
+        printer.info(&format!("[using file list match for '{spec}']\n"));
+    }
+    if provides {
+        printer.info(&format!("[using capability match for '{spec}']\n"));
+    }
+}
+
+/// The packages of a `list`/`info` scope, optionally narrowed by specs.
+/// Returns `Err(1011)` when specs were given and nothing matched.
+pub fn list_scope(sack: &mut Sack, printer: &Printer, scope: Scope, specs: &[String]) -> Result<Vec<Sid>> {
+    let filter = match scope {
+        Scope::Installed => Some(true),
+        Scope::Available => Some(false),
+        _ => None,
+    };
+    let ids: Vec<Sid> = match scope {
+        Scope::Upgrades | Scope::Downgrades => {
+            let base: Vec<Sid> = if specs.is_empty() {
+                sack.installed_ids()
+            } else {
+                specs.iter().flat_map(|s| select_spec(sack, printer, s, SelectKind::List, Some(true))).collect()
+            };
+            up_down_candidates(sack, &base, scope == Scope::Upgrades)
+        }
+        _ if specs.is_empty() => {
+            let mut v = Vec::new();
+            if filter != Some(false) {
+                v.extend(sack.installed_ids());
+            }
+            if filter != Some(true) {
+                v.extend(sack.available_ids().into_iter().filter(|s| sack.visible(*s)));
+            }
+            v
+        }
+        _ => {
+            let mut v = Vec::new();
+            for spec in specs {
+                v.extend(select_spec(sack, printer, spec, SelectKind::List, filter));
+            }
+            v
+        }
+    };
+    let ids = dedup_keep_order(ids);
+    if ids.is_empty() && !specs.is_empty() {
+        return Err(Error::code(Code::NoMatch));
+    }
+    Ok(ids)
+}
+
+fn dedup_keep_order(ids: Vec<Sid>) -> Vec<Sid> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|s| seen.insert(*s)).collect()
+}
+
+/// For each installed package, the newest available package of the same
+/// name and a compatible arch that is newer (`up`) — or the newest that is
+/// older (`!up`).
+pub fn up_down_candidates(sack: &Sack, installed: &[Sid], up: bool) -> Vec<Sid> {
+    let mut by_name: std::collections::HashMap<String, Vec<(Sid, PkgInfo)>> = std::collections::HashMap::new();
+    for a in sack.available_ids() {
+        if sack.visible(a) {
+            let p = sack.info(a);
+            by_name.entry(p.name.clone()).or_default().push((a, p));
+        }
+    }
+    let mut out = Vec::new();
+    for &inst in installed {
+        let i = sack.info(inst);
+        let Some(cands) = by_name.get(&i.name) else { continue };
+        let mut best: Option<&(Sid, PkgInfo)> = None;
+        for c in cands {
+            if !arch_compatible(&i.arch, &c.1.arch) {
+                continue;
+            }
+            let ord = sack.evrcmp(&c.1.evr, &i.evr);
+            let wanted = if up { ord == Ordering::Greater } else { ord == Ordering::Less };
+            let better = best.is_none_or(|b| sack.evrcmp(&c.1.evr, &b.1.evr) == Ordering::Greater);
+            if wanted && better {
+                best = Some(c);
+            }
+        }
+        if let Some((s, _)) = best {
+            out.push(*s);
+        }
+    }
+    dedup_keep_order(out)
+}
+
+/// An installed package of `installed_arch` may be replaced by `candidate`.
+fn arch_compatible(installed_arch: &str, candidate: &str) -> bool {
+    installed_arch == candidate || installed_arch == "noarch" || candidate == "noarch"
+}

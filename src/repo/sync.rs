@@ -1,0 +1,174 @@
+//! Bringing one repository's metadata into the cache: mirror resolution,
+//! `metadata_expire`, the `repomd.xml` swap, and fetching the parts a
+//! command needs (each checked against repomd's checksum and size).
+
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use repodata::{Repomd, RepomdRecord};
+
+use super::cache::{self, RepoCache};
+use crate::config::RepoConf;
+use crate::download::{Downloader, Expect, NetOptions};
+use crate::download::tls::TlsOptions;
+use crate::error::{Code, Error, Result};
+
+/// How a sync may use the network.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncPolicy {
+    /// `-C`: never touch the network, never check expiry.
+    pub cache_only: bool,
+    /// `--refresh` / `makecache`: treat metadata as expired.
+    pub refresh: bool,
+    /// `keepcache`: keep downloaded packages when the metadata changes.
+    pub keepcache: bool,
+}
+
+/// A repository whose `repomd.xml` is in the cache and parsed.
+#[derive(Debug)]
+pub struct SyncedRepo {
+    pub conf: RepoConf,
+    pub cache: RepoCache,
+    pub repomd: Repomd,
+    /// SHA-256 of the cached repomd.xml (keys the `.solv` cache).
+    pub repomd_sha256: String,
+    /// Base URLs after mirrorlist/metalink resolution.
+    pub base_urls: Vec<String>,
+    pub net: NetOptions,
+    cache_only: bool,
+}
+
+/// Network options of a repo, with the global proxy as a fallback.
+pub fn net_options(repo: &RepoConf, proxy: Option<&str>, proxy_auth: Option<(String, String)>) -> NetOptions {
+    NetOptions {
+        tls: TlsOptions {
+            verify: repo.sslverify,
+            ca_cert: repo.sslcacert.as_ref().map(PathBuf::from),
+            client_cert: repo.sslclientcert.as_ref().map(PathBuf::from),
+            client_key: repo.sslclientkey.as_ref().map(PathBuf::from),
+        },
+        proxy: repo.proxy.clone().or_else(|| proxy.map(str::to_string)),
+        proxy_auth,
+        auth: match (&repo.username, &repo.password) {
+            (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+            _ => None,
+        },
+        timeout: repo.timeout,
+        retries: repo.retries,
+    }
+}
+
+fn join_url(base: &str, rel: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), rel.trim_start_matches('/'))
+}
+
+/// Make sure `repomd.xml` is cached and current, then parse it.
+pub fn sync(dl: &Downloader, repo: &RepoConf, cachedir: &Path, net: NetOptions, policy: SyncPolicy) -> Result<SyncedRepo> {
+    let cache = RepoCache::new(cachedir, repo);
+    let repomd_path = cache.repomd();
+    let have = repomd_path.is_file();
+    if policy.cache_only {
+        if !have {
+            return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
+        }
+    } else if !have || policy.refresh || cache.is_expired(repo.metadata_expire) {
+        refresh(dl, repo, &cache, &net, policy)?;
+    }
+    let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;
+    let bytes = fs_err::read(&repomd_path).map_err(|e| Error::io(repomd_path.display(), e))?;
+    let repomd = Repomd::parse(BufReader::new(bytes.as_slice()), &repomd_path.display().to_string())?;
+    let repomd_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+    Ok(SyncedRepo { conf: repo.clone(), cache, repomd, repomd_sha256, base_urls, net, cache_only: policy.cache_only })
+}
+
+/// Download a fresh repomd.xml; replace the cached metadata only if it changed.
+fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, net: &NetOptions, policy: SyncPolicy) -> Result<()> {
+    let bases = base_urls(dl, repo, cache, net, false)?;
+    let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml")).collect();
+    let tmp = cache.tmp().join("repomd.xml");
+    dl.fetch(&urls, &tmp, &Expect::default(), net)?;
+    let new = fs_err::read(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
+    // Parse before trusting it: a broken repomd must not replace a good cache.
+    Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
+    let old = fs_err::read(cache.repomd()).ok();
+    if old.as_deref() != Some(new.as_slice()) {
+        cache::remove_tree(&cache.repodata())?;
+        cache::remove_tree(&cache.solvcache())?;
+        if !policy.keepcache {
+            cache::remove_tree(&cache.rpms())?;
+        }
+        let dir = cache.repodata();
+        fs_err::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+        fs_err::rename(&tmp, cache.repomd()).map_err(|e| Error::io(cache.repomd().display(), e))?;
+    } else {
+        cache::remove_file(&tmp)?;
+    }
+    cache.touch_refreshed()
+}
+
+/// baseurl list, or the URLs from the mirrorlist (cached next to the metadata).
+fn base_urls(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, net: &NetOptions, cache_only: bool) -> Result<Vec<String>> {
+    if !repo.baseurls.is_empty() {
+        return Ok(repo.baseurls.clone());
+    }
+    if let Some(list) = &repo.mirrorlist {
+        let path = cache.mirrorlist();
+        if !cache_only && (!path.is_file() || cache.is_expired(repo.metadata_expire)) {
+            dl.fetch(std::slice::from_ref(list), &path, &Expect::default(), net)?;
+        }
+        let text = fs_err::read_to_string(&path).map_err(|e| Error::io(path.display(), e))?;
+        let urls: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        if urls.is_empty() {
+            return Err(Error::new(Code::BaseurlDoesNotExist, format!("mirrorlist {list} lists no mirrors")));
+        }
+        return Ok(urls);
+    }
+    if let Some(link) = &repo.metalink {
+        let path = cache.metalink();
+        if !cache_only && (!path.is_file() || cache.is_expired(repo.metadata_expire)) {
+            dl.fetch(std::slice::from_ref(link), &path, &Expect::default(), net)?;
+        }
+        let urls = super::metalink::repomd_base_urls(&path)?;
+        if urls.is_empty() {
+            return Err(Error::new(Code::BaseurlDoesNotExist, format!("metalink {link} lists no mirrors")));
+        }
+        return Ok(urls);
+    }
+    Err(Error::new(Code::BaseurlDoesNotExist, format!("{} (repo '{}')", Code::BaseurlDoesNotExist.message(), repo.id)))
+}
+
+impl SyncedRepo {
+    /// The repomd record of a metadata type, if listed.
+    pub fn record(&self, kind: &str) -> Option<&RepomdRecord> {
+        self.repomd.get(kind)
+    }
+
+    /// The cached path of a metadata part, downloading and verifying it if
+    /// needed. `Ok(None)` when repomd does not list it.
+    pub fn metadata(&self, dl: &Downloader, kind: &str) -> Result<Option<PathBuf>> {
+        let Some(rec) = self.record(kind) else { return Ok(None) };
+        let path = self.cache.metadata_file(&rec.location_href);
+        let expect = Expect { size: rec.size, checksum: Some(rec.checksum.clone()), max_size: rec.size };
+        if path.is_file() {
+            return Ok(Some(path));
+        }
+        if self.cache_only {
+            return Err(Error::new(
+                Code::CacheDisabled,
+                format!("{} ({} of repo '{}' is not cached)", Code::CacheDisabled.message(), kind, self.conf.id),
+            ));
+        }
+        let base: Vec<&String> = match &rec.location_base {
+            Some(b) => vec![b],
+            None => self.base_urls.iter().collect(),
+        };
+        let urls: Vec<String> = base.iter().map(|b| join_url(b, &rec.location_href)).collect();
+        dl.fetch(&urls, &path, &expect, &self.net)?;
+        Ok(Some(path))
+    }
+}

@@ -1,0 +1,65 @@
+//! The installed set: rpm's sqlite database under the root's `%_dbpath`
+//! (read-only), and the auto-installed flags of tdnf's history database.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use crate::config::Settings;
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::rpmdb::{self, DbFormat, InstalledPackage, Rpmdb};
+
+/// `%_dbpath` of the root: `--rpmdefine`, else the root's macro files, else
+/// `/var/lib/rpm` (following a link to `/usr/lib/sysimage/rpm`).
+pub fn dbpath(settings: &Settings) -> PathBuf {
+    let macros: HashMap<String, String> = rpmdb::read_root_macros(&settings.root);
+    let from_macro = settings.rpm_define("_dbpath").map(str::to_string).or_else(|| macros.get("_dbpath").cloned());
+    rpmdb::resolve_dbpath(&settings.root, from_macro.as_deref())
+}
+
+/// Every installed package; an absent database is an empty set (a fresh
+/// installroot). Corrupt entries are skipped with a warning.
+pub fn read_installed(settings: &Settings, printer: &Printer) -> Result<Vec<InstalledPackage>> {
+    let dir = dbpath(settings);
+    match rpmdb::detect(&dir) {
+        DbFormat::None => return Ok(Vec::new()),
+        DbFormat::Sqlite => {}
+        other => {
+            return Err(Error::new(
+                Code::Eio,
+                format!(
+                    "the rpm database in {} is in {} format; this tdnf reads only sqlite rpmdbs (convert it with `rpmdb --rebuilddb --define '_db_backend sqlite'`)",
+                    dir.display(),
+                    other.name()
+                ),
+            ));
+        }
+    }
+    let db = Rpmdb::open(&dir).map_err(|e| Error::new(Code::Eio, format!("cannot read the rpm database in {}: {e}", dir.display())))?;
+    let read = db.packages().map_err(|e| Error::new(Code::Eio, format!("cannot read the rpm database in {}: {e}", dir.display())))?;
+    for w in &read.warnings {
+        printer.err(&format!("warning: {w}\n"));
+    }
+    Ok(read.packages)
+}
+
+/// Names flagged auto-installed in `history.db` (the last flag wins).
+pub fn auto_installed_names(settings: &Settings) -> Result<HashSet<String>> {
+    let path = settings.persistdir.join("history.db");
+    if !path.is_file() {
+        return Ok(HashSet::new());
+    }
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(&path, flags)
+        .map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
+    let sql = "SELECT n.name, f.value FROM flag_set f JOIN names n ON n.Id = f.name_id ORDER BY f.trans_id, f.Id";
+    let mut stmt = conn.prepare(sql).map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
+    let mut last: HashMap<String, i64> = HashMap::new();
+    for row in rows.flatten() {
+        last.insert(row.0, row.1);
+    }
+    Ok(last.into_iter().filter(|(_, v)| *v == 1).map(|(k, _)| k).collect())
+}

@@ -1,0 +1,253 @@
+//! Filling the pool: `@System` from the rpmdb, each repo from its `.solv`
+//! cache when valid, else from primary (+ filelists) streamed straight into
+//! libsolv; the cache is rewritten after a rebuild.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use repodata::{FileKind, Package};
+use solv::{Attr, ChecksumKind, DepKind, Pool, RepoId, RepoWriter};
+
+use super::{LoadedRepo, Needs, SYSTEM_REPO, Sack, Sid, deps};
+use crate::config::Settings;
+use crate::download::Downloader;
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::repo::sync::SyncedRepo;
+use crate::rpmdb::InstalledPackage;
+
+/// Bumped whenever what we store in `.solv` files changes.
+const SOLV_FORMAT: u32 = 1;
+
+pub(super) fn load(
+    settings: &Settings,
+    dl: &Downloader,
+    printer: &Printer,
+    repos: Vec<SyncedRepo>,
+    installed: &[InstalledPackage],
+    needs: Needs,
+) -> Result<Sack> {
+    let mut pool = Pool::new_rpm(&settings.arch);
+    let mut changelogs = HashMap::new();
+    let system = if needs.installed {
+        let id = pool.add_repo(SYSTEM_REPO);
+        {
+            let mut w = pool.repo_writer(id);
+            for p in installed {
+                let s = add_package(&mut w, &p.package, true);
+                w.set_num(s, Attr::InstallTime, p.package.time_file.max(0) as u64);
+                if needs.other && !p.package.changelogs.is_empty() {
+                    changelogs.insert(s, p.package.changelogs.clone());
+                }
+            }
+            w.finish();
+        }
+        pool.set_installed(id);
+        Some(id)
+    } else {
+        None
+    };
+    let mut loaded = Vec::new();
+    let mut advisories = Vec::new();
+    for synced in repos {
+        let filelists = needs.filelists && !synced.conf.skip_md_filelists && synced.record("filelists").is_some();
+        let id = load_repo(&mut pool, dl, printer, &synced, filelists)?;
+        if needs.updateinfo && !synced.conf.skip_md_updateinfo {
+            load_updateinfo(dl, &synced, &mut advisories)?;
+        }
+        if needs.other && !synced.conf.skip_md_other {
+            load_other(&pool, id, dl, &synced, &mut changelogs)?;
+        }
+        loaded.push(LoadedRepo { id, synced });
+    }
+    pool.addfileprovides();
+    pool.createwhatprovides();
+    let excludes = settings.excludes.iter().filter_map(|e| glob::Pattern::new(e).ok()).collect();
+    Ok(Sack { pool, system, repos: loaded, excludes, changelogs, advisories })
+}
+
+/// Add one package; returns its solvable id.
+pub(crate) fn add_package(w: &mut RepoWriter<'_>, p: &Package, with_files: bool) -> Sid {
+    let s = w.add_solvable();
+    w.set_nevra(s, &p.name, p.epoch, &p.version, &p.release, &p.arch);
+    if !p.vendor.is_empty() {
+        w.set_vendor(s, &p.vendor);
+    }
+    let lists: [(&[repodata::Dependency], DepKind); 8] = [
+        (&p.provides, DepKind::Provides),
+        (&p.requires, DepKind::Requires),
+        (&p.conflicts, DepKind::Conflicts),
+        (&p.obsoletes, DepKind::Obsoletes),
+        (&p.recommends, DepKind::Recommends),
+        (&p.suggests, DepKind::Suggests),
+        (&p.supplements, DepKind::Supplements),
+        (&p.enhances, DepKind::Enhances),
+    ];
+    for (list, kind) in lists {
+        for d in list {
+            let id = deps::dep_id(w.pool(), d);
+            let kind = if kind == DepKind::Requires && d.pre { DepKind::RequiresPre } else { kind };
+            w.add_dep(s, kind, id);
+        }
+    }
+    w.add_self_provides(s);
+    for (attr, value) in [
+        (Attr::Summary, &p.summary),
+        (Attr::Description, &p.description),
+        (Attr::Url, &p.url),
+        (Attr::License, &p.license),
+        (Attr::Group, &p.group),
+        (Attr::Packager, &p.packager),
+        (Attr::Buildhost, &p.buildhost),
+        (Attr::SourceRpm, &p.sourcerpm),
+        (Attr::Location, &p.location_href),
+    ] {
+        if !value.is_empty() {
+            w.set_str(s, attr, value);
+        }
+    }
+    w.set_num(s, Attr::InstallSize, p.size_installed);
+    if p.size_package > 0 {
+        w.set_num(s, Attr::DownloadSize, p.size_package);
+    }
+    if p.time_build > 0 {
+        w.set_num(s, Attr::BuildTime, p.time_build as u64);
+    }
+    if let Some((_, end)) = p.header_range {
+        w.set_num(s, Attr::HeaderEnd, end);
+    }
+    if let Some(c) = &p.checksum {
+        if let Some(kind) = ChecksumKind::from_name(c.kind.name()) {
+            w.set_checksum(s, kind, &c.hex);
+        }
+    }
+    if with_files {
+        for f in &p.files {
+            w.add_file(s, &f.path, file_kind(f.kind));
+        }
+    }
+    s
+}
+
+fn file_kind(k: FileKind) -> solv::FileKind {
+    match k {
+        FileKind::File => solv::FileKind::File,
+        FileKind::Dir => solv::FileKind::Dir,
+        FileKind::Ghost => solv::FileKind::Ghost,
+    }
+}
+
+fn solv_cache_path(synced: &SyncedRepo, filelists: bool) -> (PathBuf, Vec<u8>) {
+    let parts = if filelists { "primary+filelists" } else { "primary" };
+    let file = format!("{}-{parts}.solv", synced.conf.id);
+    let key = format!("tdnf-rs/{}/{SOLV_FORMAT}/{}/{parts}", env!("CARGO_PKG_VERSION"), synced.repomd_sha256);
+    (synced.cache.solvcache().join(file), key.into_bytes())
+}
+
+fn new_repo(pool: &mut Pool, synced: &SyncedRepo) -> RepoId {
+    let id = pool.add_repo(&synced.conf.id);
+    // tdnf: lower `priority` is preferred; libsolv prefers higher.
+    pool.set_repo_priority(id, -synced.conf.priority);
+    id
+}
+
+fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &SyncedRepo, filelists: bool) -> Result<RepoId> {
+    let (cache_path, key) = solv_cache_path(synced, filelists);
+    let mut id = new_repo(pool, synced);
+    if cache_path.is_file() {
+        match pool.read_solv(id, &cache_path, &key) {
+            Ok(true) => return Ok(id),
+            Ok(false) => {}
+            Err(e) => printer.verbose(&format!("rebuilding {}: {e}\n", cache_path.display())),
+        }
+        // A stale or broken cache: start the repo again from the XML.
+        pool.remove_repo(id);
+        id = new_repo(pool, synced);
+    }
+    let primary = synced.metadata(dl, "primary")?.ok_or_else(|| {
+        Error::new(Code::Einval, format!("repo '{}': repomd.xml lists no primary metadata", synced.conf.id))
+    })?;
+    let label = primary.display().to_string();
+    let mut by_pkgid: HashMap<String, Sid> = HashMap::new();
+    {
+        let mut w = pool.repo_writer(id);
+        let reader = repodata::decompress::open_path(&primary)?;
+        repodata::primary::parse_primary(reader, &label, |p| {
+            let s = add_package(&mut w, &p, !filelists);
+            if filelists {
+                if let Some(c) = &p.checksum {
+                    by_pkgid.insert(c.hex.clone(), s);
+                }
+            }
+            Ok(())
+        })?;
+        if filelists {
+            if let Some(path) = synced.metadata(dl, "filelists")? {
+                let label = path.display().to_string();
+                let reader = repodata::decompress::open_path(&path)?;
+                repodata::filelists::parse_filelists(reader, &label, |entry| {
+                    if let Some(&s) = by_pkgid.get(&entry.pkgid) {
+                        for f in &entry.files {
+                            w.add_file(s, &f.path, file_kind(f.kind));
+                        }
+                    }
+                    Ok(())
+                })?;
+            }
+        }
+        w.finish();
+    }
+    write_cache(pool, id, &cache_path, &key, printer);
+    Ok(id)
+}
+
+/// Best effort: a read-only cache directory must not fail the command.
+fn write_cache(pool: &Pool, id: RepoId, path: &std::path::Path, key: &[u8], printer: &Printer) {
+    if let Some(dir) = path.parent() {
+        if fs_err::create_dir_all(dir).is_err() {
+            return;
+        }
+    }
+    let tmp = path.with_extension("solv.tmp");
+    match pool.write_repo(id, &tmp, key) {
+        Ok(()) => {
+            if let Err(e) = fs_err::rename(&tmp, path) {
+                printer.verbose(&format!("cannot store {}: {e}\n", path.display()));
+            }
+        }
+        Err(e) => {
+            let _ = fs_err::remove_file(&tmp);
+            printer.verbose(&format!("cannot store {}: {e}\n", path.display()));
+        }
+    }
+}
+
+fn load_updateinfo(dl: &Downloader, synced: &SyncedRepo, out: &mut Vec<repodata::updateinfo::Advisory>) -> Result<()> {
+    let Some(path) = synced.metadata(dl, "updateinfo")? else { return Ok(()) };
+    let label = path.display().to_string();
+    let reader = repodata::decompress::open_path(&path)?;
+    repodata::updateinfo::parse_updateinfo(reader, &label, |a| {
+        out.push(a);
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn load_other(pool: &Pool, id: RepoId, dl: &Downloader, synced: &SyncedRepo, out: &mut HashMap<Sid, Vec<repodata::ChangeLog>>) -> Result<()> {
+    let Some(path) = synced.metadata(dl, "other")? else { return Ok(()) };
+    let mut by_pkgid = HashMap::new();
+    for s in pool.repo(id).solvables() {
+        if let Some((_, hex)) = s.lookup_checksum() {
+            by_pkgid.insert(hex, s.id());
+        }
+    }
+    let label = path.display().to_string();
+    let reader = repodata::decompress::open_path(&path)?;
+    repodata::other::parse_other(reader, &label, |e| {
+        if let Some(&s) = by_pkgid.get(&e.pkgid) {
+            out.insert(s, e.changelogs);
+        }
+        Ok(())
+    })?;
+    Ok(())
+}

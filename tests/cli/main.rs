@@ -1,0 +1,15 @@
+//! End-to-end tests of the `tdnf` binary: whole-command results (exit code,
+//! stdout, stderr) against repos built at test time and the shared corpus.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod args;
+mod cache;
+mod man;
+mod corpus;
+mod queries;
+mod remote;
+mod repolist;
+mod static_bin;
+mod updateinfo;

@@ -1,0 +1,118 @@
+//! Repositories over http and https on 127.0.0.1, and network faults.
+
+use crate::support::server::{self, Faults};
+use crate::support::{TestContext, test_repo};
+
+#[test]
+fn http_repo_lists_packages() {
+    let srv = server::serve(test_repo(), Faults::default());
+    let ctx = TestContext::new();
+    ctx.add_repo("web", &srv.url(false), "");
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert_eq!(out.json()[0]["Repo"], "web");
+    let log = srv.log.lock().unwrap().clone();
+    assert!(log.iter().any(|p| p == "/repodata/repomd.xml"), "{log:?}");
+    assert!(log.iter().any(|p| p.ends_with("-primary.xml.gz")), "{log:?}");
+    // filelists are fetched only when a command needs them.
+    assert!(!log.iter().any(|p| p.contains("filelists")), "{log:?}");
+    let out = ctx.run(&["repoquery", "--list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(srv.log.lock().unwrap().iter().any(|p| p.contains("filelists")));
+}
+
+#[test]
+fn https_repo_with_own_ca_and_sslverify() {
+    let ctx = TestContext::new();
+    let (srv, ca) = server::serve_tls(test_repo(), Faults::default(), &ctx.dir);
+    ctx.add_repo("tls", &srv.url(true), &format!("sslcacert={}", ca.display()));
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    // Without the CA the certificate is refused with curl's code 60 (1261).
+    let ctx2 = TestContext::new();
+    ctx2.add_repo("tls", &srv.url(true), "sslcacert=/nonexistent-ca.pem\nretries=1");
+    let out = ctx2.run(&["list"]);
+    assert_ne!(out.code, 0, "{}", out.snapshot(&ctx2));
+    let ctx3 = TestContext::new();
+    let empty = ctx3.dir.join("empty.pem");
+    std::fs::write(&empty, "").unwrap();
+    ctx3.add_repo("tls", &srv.url(true), &format!("sslcacert={}\nretries=1", empty.display()));
+    let out = ctx3.run(&["list"]);
+    assert_eq!(out.code, 1261 & 0xff, "{}", out.snapshot(&ctx3));
+    // sslverify=0 accepts it.
+    let ctx4 = TestContext::new();
+    ctx4.add_repo("tls", &srv.url(true), "sslverify=0");
+    let out = ctx4.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx4));
+}
+
+#[test]
+fn unreachable_server_is_a_connect_error() {
+    // Bind and drop to get a port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let ctx = TestContext::new();
+    ctx.add_repo("down", &format!("http://127.0.0.1:{port}/repo"), "retries=1");
+    let out = ctx.run(&["list"]);
+    assert_eq!(out.code, 1208 & 0xff, "{}", out.snapshot(&ctx));
+    assert!(out.stderr.contains(&format!("http://127.0.0.1:{port}/repo/repodata/repomd.xml")), "{}", out.stderr);
+    assert!(out.stderr.contains("Error: Failed to synchronize cache for repo 'Repo down'"), "{}", out.stderr);
+}
+
+#[test]
+fn download_dying_half_way_is_refused_and_leaves_nothing() {
+    let srv = server::serve(test_repo(), Faults { truncate: vec!["-primary.xml.gz".into()], ..Faults::default() });
+    let ctx = TestContext::new();
+    ctx.add_repo("flaky", &srv.url(false), "retries=2");
+    let out = ctx.run(&["list"]);
+    assert_ne!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(out.stderr.contains("primary.xml.gz"), "{}", out.stderr);
+    assert!(!out.stderr.contains("panicked"));
+    // Neither the partial file nor a `.part` is left where a later run
+    // could take it for a complete download.
+    let mut stack = vec![ctx.cachedir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                assert!(!p.to_string_lossy().contains("primary"), "left behind: {}", p.display());
+            }
+        }
+    }
+}
+
+#[test]
+fn mirror_fallback_on_404() {
+    let empty = tempfile::tempdir().unwrap();
+    let bad = server::serve(empty.path(), Faults::default());
+    let good = server::serve(test_repo(), Faults::default());
+    let ctx = TestContext::new();
+    ctx.add_repo("m", &format!("{} {}", bad.url(false), good.url(false)), "");
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+}
+
+#[test]
+fn mirrorlist_and_metalink() {
+    let good = server::serve(test_repo(), Faults::default());
+    let ctx = TestContext::new();
+    let list = ctx.dir.join("mirrors.txt");
+    std::fs::write(&list, format!("# mirrors\n{}\n", good.url(false))).unwrap();
+    std::fs::write(ctx.reposdir.join("ml.repo"), format!("[ml]\nname=ml\nmirrorlist=file://{}\nenabled=1\ngpgcheck=0\n", list.display())).unwrap();
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    let ctx = TestContext::new();
+    let link = ctx.dir.join("metalink.xml");
+    std::fs::write(
+        &link,
+        format!(
+            "<?xml version=\"1.0\"?><metalink version=\"3.0\" xmlns=\"http://www.metalinker.org/\"><files><file name=\"repomd.xml\"><resources><url protocol=\"http\" preference=\"100\">{}/repodata/repomd.xml</url></resources></file></files></metalink>",
+            good.url(false)
+        ),
+    )
+    .unwrap();
+    std::fs::write(ctx.reposdir.join("mlk.repo"), format!("[mlk]\nname=mlk\nmetalink=file://{}\nenabled=1\ngpgcheck=0\n", link.display())).unwrap();
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+}
