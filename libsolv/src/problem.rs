@@ -114,8 +114,33 @@ pub struct Problem {
     pub id: i32,
     /// All rules involved (`solver_findallproblemrules`).
     pub rules: Vec<ProblemRule>,
+    /// The rule `solver_findproblemrule` picks: the one `text` describes
+    /// (tdnf classifies problems by its kind for `--skipconflicts` etc.).
+    pub main: ProblemRule,
     /// `solver_problem2str`: what tdnf prints as `N. <text>`.
     pub text: String,
+}
+
+impl RuleKind {
+    /// A package rule (`SOLVER_RULE_PKG*`): what `--skip-broken` ignores.
+    pub fn is_pkg_rule(self) -> bool {
+        matches!(
+            self,
+            RuleKind::Pkg
+                | RuleKind::PkgNotInstallable
+                | RuleKind::PkgNothingProvidesDep
+                | RuleKind::PkgRequires
+                | RuleKind::PkgSelfConflict
+                | RuleKind::PkgConflicts
+                | RuleKind::PkgSameName
+                | RuleKind::PkgObsoletes
+                | RuleKind::PkgImplicitObsoletes
+                | RuleKind::PkgInstalledObsoletes
+                | RuleKind::PkgRecommends
+                | RuleKind::PkgConstrains
+                | RuleKind::PkgSupplements
+        )
+    }
 }
 
 impl std::fmt::Display for Problem {

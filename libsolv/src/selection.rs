@@ -91,7 +91,19 @@ impl Pool {
     }
 }
 
+impl SelectFlags {
+    /// Whether every bit of `other` is set.
+    pub fn contains(self, other: SelectFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
 impl Selection {
+    /// What matched (`matched` as typed flags).
+    pub fn matched_flags(&self) -> SelectFlags {
+        SelectFlags(self.matched)
+    }
+
     /// An empty selection.
     pub fn new() -> Self {
         Self::default()

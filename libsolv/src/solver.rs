@@ -163,9 +163,13 @@ impl<'p> Solver<'p> {
             // SAFETY: valid problem id, initialised queue.
             unsafe { ffi::solver_findallproblemrules(s, pid, q.as_mut_ptr()) };
             let rules = q.as_slice().iter().map(|&rid| self.rule(rid)).collect();
+            // SAFETY: valid problem id after solve.
+            let main_rule = unsafe { ffi::solver_findproblemrule(s, pid) };
+            let main = self.rule(main_rule);
             out.push(Problem {
                 id: pid,
                 rules,
+                main,
                 text,
             });
         }

@@ -14,7 +14,7 @@
 use crate::attr::{Attr, ChecksumAttr, ChecksumKind, DepKind, FileKind};
 use crate::ffi::{self, known};
 use crate::pool::cstr;
-use crate::{DepId, Pool, RelFlags, RepoId, SolvableId, StringId};
+use crate::{DepId, Pool, RelFlags, RepoId, RichOp, SolvableId, StringId};
 
 /// Bulk writer for one repo; see the module docs.
 pub struct RepoWriter<'p> {
@@ -43,9 +43,20 @@ impl Pool {
 }
 
 impl RepoWriter<'_> {
-    /// The pool (e.g. to build dependencies with `rel`/`rich` while writing).
-    pub fn pool(&mut self) -> &mut Pool {
-        self.pool
+    /// Interns a string (see [`Pool::intern`]). The writer does not hand
+    /// out `&mut Pool` (that would allow removing the repo being written).
+    pub fn intern(&mut self, s: &str) -> StringId {
+        self.pool.intern(s)
+    }
+
+    /// Builds `name <flags> evr` (see [`Pool::rel`]).
+    pub fn rel(&mut self, name: DepId, evr: DepId, flags: RelFlags) -> DepId {
+        self.pool.rel(name, evr, flags)
+    }
+
+    /// Builds a rich dependency (see [`Pool::rich`]).
+    pub fn rich(&mut self, a: DepId, b: DepId, op: RichOp) -> DepId {
+        self.pool.rich(a, b, op)
     }
 
     /// Adds an empty solvable (arch noarch, empty evr until set).

@@ -179,7 +179,7 @@ impl CmdArgs {
 
     /// The last value given for a setopt-type option.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values(name).last()
+        self.cmd_opts.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     /// The last `--setopt` value for a global key.

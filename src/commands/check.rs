@@ -20,7 +20,7 @@ pub(crate) struct Skip {
 }
 
 impl Skip {
-    fn from_ctx(ctx: &Context<'_>) -> Skip {
+    pub(crate) fn from_ctx(ctx: &Context<'_>) -> Skip {
         Skip { conflicts: ctx.args.has("skipconflicts"), obsoletes: ctx.args.has("skipobsoletes"), broken: ctx.args.skip_broken }
     }
 
@@ -114,7 +114,9 @@ pub(super) fn run_check_local(ctx: &mut Context<'_>) -> Result<u8> {
     {
         let mut w = pool.repo_writer(repo);
         for p in &paths {
-            let pkg = crate::rpm::read_package(p).map_err(|e| Error::new(Code::Einval, e.to_string()))?;
+            let pkg = crate::rpm::RpmFile::open(p)
+                .and_then(|f| f.to_package())
+                .map_err(|e| Error::new(Code::Einval, format!("{}: {e}", p.display())))?;
             ids.push(crate::sack::load::add_package(&mut w, &pkg, true));
         }
         w.finish();

@@ -36,8 +36,10 @@ pub struct Expect {
     pub max_size: Option<u64>,
 }
 
-/// Default connect and stall timeout when a repo sets `timeout=0`.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default connect timeout when a repo sets `timeout=0`.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit for one file when a repo sets `timeout=0`.
+const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(600);
 /// Hard cap for files whose size is not known beforehand (repomd, keys).
 const UNKNOWN_SIZE_CAP: u64 = 64 << 20;
 
@@ -58,13 +60,18 @@ impl Downloader {
         if let Some(c) = clients.get(opts) {
             return Ok(c.clone());
         }
-        let timeout = if opts.timeout == 0 { DEFAULT_TIMEOUT } else { Duration::from_secs(opts.timeout) };
+        // tdnf's `timeout` is curl's total timeout; 0 means ours: a connect
+        // timeout and a generous total, so a stalled mirror cannot hang us.
+        let (connect, total) = if opts.timeout == 0 {
+            (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
+        } else {
+            (Duration::from_secs(opts.timeout), Duration::from_secs(opts.timeout))
+        };
         let tls = tls::client_config(&opts.tls, &self.root)?;
         let mut builder = reqwest::blocking::Client::builder()
             .user_agent(self.user_agent.clone())
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            .timeout(None)
+            .connect_timeout(connect)
+            .timeout(total)
             .tls_backend_preconfigured(tls);
         if let Some(p) = &opts.proxy {
             let mut proxy = reqwest::Proxy::all(p).map_err(|e| Error::new(Code::CurlUrlMalformat, format!("proxy `{p}`: {e}")))?;

@@ -2,7 +2,39 @@
 
 use repodata::richdep::{self, RichDep};
 use repodata::{DepOp, Dependency};
-use solv::{DepId, Pool, RelFlags, RichOp};
+use solv::{DepId, Pool, RelFlags, RichOp, RepoWriter, StringId};
+
+/// What can intern strings and relations: the pool, or a repo writer
+/// (which must not hand out the pool while a repo is being written).
+pub trait DepBuilder {
+    fn intern(&mut self, s: &str) -> StringId;
+    fn rel(&mut self, name: DepId, evr: DepId, flags: RelFlags) -> DepId;
+    fn rich(&mut self, a: DepId, b: DepId, op: RichOp) -> DepId;
+}
+
+impl DepBuilder for Pool {
+    fn intern(&mut self, s: &str) -> StringId {
+        Pool::intern(self, s)
+    }
+    fn rel(&mut self, name: DepId, evr: DepId, flags: RelFlags) -> DepId {
+        Pool::rel(self, name, evr, flags)
+    }
+    fn rich(&mut self, a: DepId, b: DepId, op: RichOp) -> DepId {
+        Pool::rich(self, a, b, op)
+    }
+}
+
+impl DepBuilder for RepoWriter<'_> {
+    fn intern(&mut self, s: &str) -> StringId {
+        RepoWriter::intern(self, s)
+    }
+    fn rel(&mut self, name: DepId, evr: DepId, flags: RelFlags) -> DepId {
+        RepoWriter::rel(self, name, evr, flags)
+    }
+    fn rich(&mut self, a: DepId, b: DepId, op: RichOp) -> DepId {
+        RepoWriter::rich(self, a, b, op)
+    }
+}
 
 fn rel_flags(op: DepOp) -> RelFlags {
     match op {
@@ -14,7 +46,7 @@ fn rel_flags(op: DepOp) -> RelFlags {
     }
 }
 
-fn simple(pool: &mut Pool, name: &str, op: Option<DepOp>, evr: &str) -> DepId {
+fn simple(pool: &mut impl DepBuilder, name: &str, op: Option<DepOp>, evr: &str) -> DepId {
     let n = DepId::from(pool.intern(name));
     match op {
         Some(op) if !evr.is_empty() => {
@@ -25,8 +57,8 @@ fn simple(pool: &mut Pool, name: &str, op: Option<DepOp>, evr: &str) -> DepId {
     }
 }
 
-fn rich(pool: &mut Pool, d: &RichDep) -> DepId {
-    let mut pair = |pool: &mut Pool, a: &RichDep, b: &RichDep, op: RichOp| {
+fn rich<B: DepBuilder>(pool: &mut B, d: &RichDep) -> DepId {
+    let pair = |pool: &mut B, a: &RichDep, b: &RichDep, op: RichOp| {
         let a = rich(pool, a);
         let b = rich(pool, b);
         pool.rich(a, b, op)
@@ -52,7 +84,7 @@ fn rich(pool: &mut Pool, d: &RichDep) -> DepId {
 
 /// The libsolv id of one dependency. A rich dependency that does not parse
 /// is kept as a plain name (it then matches nothing), never a panic.
-pub fn dep_id(pool: &mut Pool, d: &Dependency) -> DepId {
+pub fn dep_id(pool: &mut impl DepBuilder, d: &Dependency) -> DepId {
     if richdep::is_rich(&d.name) {
         if let Ok(parsed) = richdep::parse(&d.name) {
             return rich(pool, &parsed);

@@ -36,11 +36,15 @@ pub fn read_installed(settings: &Settings, printer: &Printer) -> Result<Vec<Inst
         }
     }
     let db = Rpmdb::open(&dir).map_err(|e| Error::new(Code::Eio, format!("cannot read the rpm database in {}: {e}", dir.display())))?;
-    let read = db.packages().map_err(|e| Error::new(Code::Eio, format!("cannot read the rpm database in {}: {e}", dir.display())))?;
-    for w in &read.warnings {
+    let mut warnings = Vec::new();
+    let packages = db
+        .packages(&mut warnings)
+        .map_err(|e| Error::new(Code::Eio, format!("cannot read the rpm database in {}: {e}", dir.display())))?;
+    for w in &warnings {
         printer.err(&format!("warning: {w}\n"));
     }
-    Ok(read.packages)
+    // Like libsolv's rpmdb reader: gpg-pubkey pseudo-packages are keys, not packages.
+    Ok(packages.into_iter().filter(|p| !p.is_gpg_pubkey()).collect())
 }
 
 /// Names flagged auto-installed in `history.db` (the last flag wins).

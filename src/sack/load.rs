@@ -85,7 +85,7 @@ pub(crate) fn add_package(w: &mut RepoWriter<'_>, p: &Package, with_files: bool)
     ];
     for (list, kind) in lists {
         for d in list {
-            let id = deps::dep_id(w.pool(), d);
+            let id = deps::dep_id(w, d);
             let kind = if kind == DepKind::Requires && d.pre { DepKind::RequiresPre } else { kind };
             w.add_dep(s, kind, id);
         }

@@ -1,3 +1,4 @@
+#![allow(unreachable_pub, clippy::unwrap_used, clippy::print_stdout, clippy::print_stderr)]
 //! End-to-end tests of the `tdnf` binary: whole-command results (exit code,
 //! stdout, stderr) against repos built at test time and the shared corpus.
 

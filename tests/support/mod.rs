@@ -2,7 +2,7 @@
 //! own config and cache, repositories built at test time from real RPMs
 //! (rpmbuild + createrepo_c through `shared/tools/make-test-repo.sh`),
 //! roots populated by the real `rpm`, and a local HTTP(S) server.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 pub mod server;
 
