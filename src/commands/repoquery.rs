@@ -150,7 +150,7 @@ fn print(ctx: &Context<'_>, sack: &Sack, ids: &[Sid], dep_query: Option<(&str, D
                 out.push_str(&format!("{} {}\n{}\n", format_day(c.date), c.author, c.text));
             }
         }
-    } else if a.has("source") {
+    } else if a.source {
         for &s in ids {
             out.push_str(&format!("{}\n", sack.info(s).sourcerpm));
         }
@@ -193,7 +193,7 @@ fn json_item(ctx: &Context<'_>, sack: &Sack, s: Sid, dep_query: Option<(&str, De
                 .map(|c| ChangeLogItem { time: format_day(c.date), author: c.author, text: c.text })
                 .collect()
         }),
-        source: a.has("source").then(|| p.sourcerpm.clone()),
+        source: a.source.then(|| p.sourcerpm.clone()),
         location: a.has("location").then(|| sack.location_url(s)),
     };
     if let Some((_, kind, _)) = dep_query {

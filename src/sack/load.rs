@@ -2,7 +2,7 @@
 //! cache when valid, else from primary (+ filelists) streamed straight into
 //! libsolv; the cache is rewritten after a rebuild.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use repodata::{FileKind, Package};
@@ -168,15 +168,18 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
         Error::new(Code::Einval, format!("repo '{}': repomd.xml lists no primary metadata", synced.conf.id))
     })?;
     let label = primary.display().to_string();
-    let mut by_pkgid: HashMap<String, Sid> = HashMap::new();
+    // With filelists, remember which paths primary already gave each
+    // package, so filelists adds only the rest (and a package missing from
+    // filelists keeps primary's subset).
+    let mut by_pkgid: HashMap<String, (Sid, HashSet<String>)> = HashMap::new();
     {
         let mut w = pool.repo_writer(id);
         let reader = repodata::decompress::open_path(&primary)?;
         repodata::primary::parse_primary(reader, &label, |p| {
-            let s = add_package(&mut w, &p, !filelists);
+            let s = add_package(&mut w, &p, true);
             if filelists {
                 if let Some(c) = &p.checksum {
-                    by_pkgid.insert(c.hex.clone(), s);
+                    by_pkgid.insert(c.hex.clone(), (s, p.files.iter().map(|f| f.path.clone()).collect()));
                 }
             }
             Ok(())
@@ -186,9 +189,9 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
                 let label = path.display().to_string();
                 let reader = repodata::decompress::open_path(&path)?;
                 repodata::filelists::parse_filelists(reader, &label, |entry| {
-                    if let Some(&s) = by_pkgid.get(&entry.pkgid) {
-                        for f in &entry.files {
-                            w.add_file(s, &f.path, file_kind(f.kind));
+                    if let Some((s, known)) = by_pkgid.get(&entry.pkgid) {
+                        for f in entry.files.iter().filter(|f| !known.contains(&f.path)) {
+                            w.add_file(*s, &f.path, file_kind(f.kind));
                         }
                     }
                     Ok(())
@@ -245,7 +248,10 @@ fn load_other(pool: &Pool, id: RepoId, dl: &Downloader, synced: &SyncedRepo, out
     let reader = repodata::decompress::open_path(&path)?;
     repodata::other::parse_other(reader, &label, |e| {
         if let Some(&s) = by_pkgid.get(&e.pkgid) {
-            out.insert(s, e.changelogs);
+            // other.xml lists the oldest entry first; tdnf shows the newest first.
+            let mut logs = e.changelogs;
+            logs.sort_by(|a, b| b.date.cmp(&a.date));
+            out.insert(s, logs);
         }
         Ok(())
     })?;

@@ -3,7 +3,7 @@
 use crate::support::{TestContext, copy_tree, test_repo};
 
 fn cache_dir(ctx: &TestContext) -> std::path::PathBuf {
-    let entries: Vec<_> = std::fs::read_dir(&ctx.cachedir).unwrap().flatten().map(|e| e.path()).collect();
+    let entries: Vec<_> = std::fs::read_dir(ctx.real_cache()).unwrap().flatten().map(|e| e.path()).collect();
     assert_eq!(entries.len(), 1, "{entries:?}");
     entries[0].clone()
 }
@@ -87,8 +87,9 @@ fn corrupt_or_missing_metadata_is_refused_and_not_cached() {
     assert_eq!(out.code, 1528 & 0xff, "{}", out.snapshot(&ctx));
     assert!(out.stderr.contains("primary.xml.gz"), "{}", out.stderr);
     assert!(out.stderr.contains("Error: Failed to synchronize cache for repo 'Repo r'") || out.stderr.contains("checksum"), "{}", out.stderr);
-    // Nothing partial is left as if valid.
-    let leftovers: Vec<_> = walk(&ctx.cachedir).into_iter().filter(|p| p.to_string_lossy().contains("primary")).collect();
+    // Nothing partial is left as if valid (but the cache itself exists).
+    assert!(ctx.real_cache().is_dir());
+    let leftovers: Vec<_> = walk(&ctx.real_cache()).into_iter().filter(|p| p.to_string_lossy().contains("primary")).collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A listed file that is absent.
     std::fs::remove_file(&primary).unwrap();

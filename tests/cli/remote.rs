@@ -69,7 +69,8 @@ fn download_dying_half_way_is_refused_and_leaves_nothing() {
     assert!(!out.stderr.contains("panicked"));
     // Neither the partial file nor a `.part` is left where a later run
     // could take it for a complete download.
-    let mut stack = vec![ctx.cachedir.clone()];
+    assert!(ctx.real_cache().is_dir());
+    let mut stack = vec![ctx.real_cache()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap().flatten() {
             let p = e.path();

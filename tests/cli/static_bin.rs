@@ -29,8 +29,9 @@ fn runs_in_an_empty_chroot() {
     copy_tree(test_repo(), &root.join("repo"));
     std::fs::write(root.join("etc/tdnf/tdnf.conf"), "[main]\ngpgcheck=0\n").unwrap();
     std::fs::write(root.join("etc/yum.repos.d/r.repo"), "[r]\nname=r\nbaseurl=file:///repo\nenabled=1\ngpgcheck=0\n").unwrap();
+    let find = |tool: &str| ["/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/"].iter().map(|d| format!("{d}{tool}")).find(|p| std::path::Path::new(p).exists()).unwrap_or_else(|| tool.to_string());
     let chroot_cmd = |prefix: &[&str]| {
-        let mut c = Command::new(prefix[0]);
+        let mut c = Command::new(find(prefix[0]));
         c.args(&prefix[1..]).arg(&root).args(["/tdnf", "-j", "--releasever=1", "list", "spike-gamma"]).env_clear();
         c.output()
     };

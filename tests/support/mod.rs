@@ -105,6 +105,12 @@ impl TestContext {
         std::fs::write(self.reposdir.join(format!("{id}.repo")), text).expect("write repo");
     }
 
+    /// Where the cache really is: tdnf prefixes the config's `cachedir` with
+    /// the install root.
+    pub fn real_cache(&self) -> PathBuf {
+        self.root.join(self.cachedir.strip_prefix("/").unwrap_or(&self.cachedir))
+    }
+
     /// The spike repo as `file://`.
     pub fn with_spike_repo(self) -> TestContext {
         self.add_repo("spike", &format!("file://{}", test_repo().display()), "");
@@ -146,6 +152,51 @@ pub fn run_bin(args: &[String]) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Build RPMs from `(name, spec text)` with rpmbuild and index them with
+/// createrepo_c (`createrepo_args` e.g. `["--checksum", "sha512",
+/// "--general-compress-type", "zstd"]`). Returns the repo directory.
+pub fn build_repo(dir: &Path, specs: &[(&str, &str)], createrepo_args: &[&str]) -> PathBuf {
+    let top = dir.join("rpmbuild");
+    let repo = dir.join("repo");
+    for d in ["SPECS", "RPMS", "BUILD", "BUILDROOT", "SOURCES", "SRPMS"] {
+        std::fs::create_dir_all(top.join(d)).expect("mkdir");
+    }
+    std::fs::create_dir_all(&repo).expect("mkdir");
+    for (name, text) in specs {
+        let spec = top.join("SPECS").join(format!("{name}.spec"));
+        std::fs::write(&spec, text).expect("write spec");
+        let out = Command::new("rpmbuild")
+            .arg("--define")
+            .arg(format!("_topdir {}", top.display()))
+            .args(["--define", "_build_id_links none", "--quiet", "-bb"])
+            .arg(&spec)
+            .output()
+            .expect("rpmbuild");
+        assert!(out.status.success(), "rpmbuild {name}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let mut stack = vec![top.join("RPMS")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "rpm") {
+                std::fs::copy(&p, repo.join(e.file_name())).expect("copy rpm");
+            }
+        }
+    }
+    let out = Command::new("createrepo_c").arg("--quiet").args(createrepo_args).arg(&repo).output().expect("createrepo_c");
+    assert!(out.status.success(), "createrepo_c: {}", String::from_utf8_lossy(&out.stderr));
+    repo
+}
+
+/// A minimal spec: noarch, one file, optional extra preamble and changelog.
+pub fn simple_spec(name: &str, version: &str, preamble: &str, changelog: &str) -> String {
+    format!(
+        "Name: {name}\nVersion: {version}\nRelease: 1\nSummary: {name} test package\nLicense: MIT\nBuildArch: noarch\n{preamble}\n%description\n{name} for tests.\n%install\nmkdir -p %{{buildroot}}/usr/share/{name}\necho {version} > %{{buildroot}}/usr/share/{name}/version\n%files\n/usr/share/{name}/version\n%changelog\n{changelog}\n"
+    )
 }
 
 /// Copy a directory tree (for corrupting a repo copy).
