@@ -110,7 +110,7 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
                         kind: type_name(&adv.kind).into(),
                         update_id: adv.id.clone(),
                         updated: updated(adv),
-                        needs_reboot: adv.reboot_suggested,
+                        needs_reboot: needs_reboot(adv),
                         description: adv.description.clone(),
                         packages: pkgs.clone(),
                     })
@@ -126,7 +126,7 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
                         adv.id,
                         type_name(&adv.kind),
                         updated(adv),
-                        i32::from(adv.reboot_suggested),
+                        i32::from(needs_reboot(adv)),
                         adv.description
                     ));
                 }
@@ -149,13 +149,20 @@ impl Filter {
             return false;
         }
         if let Some(min) = self.severity {
-            let sev = adv.severity.as_deref().and_then(|s| s.trim().parse::<f64>().ok());
-            if !self.security && sev.is_none_or(|s| s < min) {
+            // tdnf compares with atof(): a word such as "Important" is 0.
+            let sev = adv.severity.as_deref().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(0.0);
+            if !self.security && (adv.severity.is_none() || sev < min) {
                 return false;
             }
         }
-        !(self.reboot && !adv.reboot_suggested)
+        !(self.reboot && !needs_reboot(adv))
     }
+}
+
+/// The advisory, or one of its packages, asks for a reboot (libsolv
+/// records either as the update's `UPDATE_REBOOT`).
+pub(crate) fn needs_reboot(adv: &Advisory) -> bool {
+    adv.reboot_suggested || adv.packages.iter().any(|p| p.reboot_suggested)
 }
 
 /// Advisories (once each) with the file names of their packages that

@@ -58,7 +58,15 @@ pub(super) fn load(
         if needs.other && !synced.conf.skip_md_other {
             load_other(&pool, id, dl, &synced, &mut changelogs)?;
         }
-        loaded.push(LoadedRepo { id, synced });
+        loaded.push(LoadedRepo { id, base_urls: synced.base_urls.clone(), synced: Some(synced) });
+    }
+    if needs.available {
+        for conf in settings.enabled_repos() {
+            if let Some(dir) = &conf.from_dir {
+                let id = load_dir_repo(&mut pool, conf, dir)?;
+                loaded.push(LoadedRepo { id, base_urls: vec![format!("file://{}", dir.display())], synced: None });
+            }
+        }
     }
     pool.addfileprovides();
     pool.createwhatprovides();
@@ -201,6 +209,28 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
         w.finish();
     }
     write_cache(pool, id, &cache_path, &key, printer);
+    Ok(id)
+}
+
+/// `--repofromdir`: every `*.rpm` of `dir`, read from its headers.
+fn load_dir_repo(pool: &mut Pool, conf: &crate::config::RepoConf, dir: &std::path::Path) -> Result<RepoId> {
+    let entries = fs_err::read_dir(dir).map_err(|e| Error::io(dir.display(), e))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rpm"))
+        .collect();
+    paths.sort();
+    let id = pool.add_repo(&conf.id);
+    pool.set_repo_priority(id, -conf.priority);
+    let mut w = pool.repo_writer(id);
+    for path in paths {
+        let mut pkg = crate::rpm::RpmFile::open(&path)
+            .and_then(|f| f.to_package())
+            .map_err(|e| Error::new(Code::Einval, format!("{}: {e}", path.display())))?;
+        pkg.location_href = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        add_package(&mut w, &pkg, true);
+    }
+    w.finish();
     Ok(id)
 }
 

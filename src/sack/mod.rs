@@ -135,10 +135,12 @@ impl PkgInfo {
     }
 }
 
-/// A loaded repository: its pool id and its synced metadata.
+/// A loaded repository: its pool id, where its packages come from, and its
+/// synced metadata (`None` for `--repofromdir`, which has none).
 pub struct LoadedRepo {
     pub id: RepoId,
-    pub synced: SyncedRepo,
+    pub base_urls: Vec<String>,
+    pub synced: Option<SyncedRepo>,
 }
 
 pub struct Sack {
@@ -290,7 +292,7 @@ impl Sack {
             return loc;
         }
         let repo_id = x.repo().id();
-        match self.repos.iter().find(|r| r.id == repo_id).and_then(|r| r.synced.base_urls.first()) {
+        match self.repos.iter().find(|r| r.id == repo_id).and_then(|r| r.base_urls.first()) {
             Some(base) => format!("{}/{}", base.trim_end_matches('/'), loc),
             None => loc,
         }

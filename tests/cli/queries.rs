@@ -223,3 +223,41 @@ fn check_reports_problems_with_1301() {
     let out = ctx.run(&["check-local", "/nonexistent-dir"]);
     assert_eq!(out.code, 906 & 0xff);
 }
+
+#[test]
+fn repofromdir_reads_rpm_headers() {
+    let ctx = TestContext::new();
+    let arg = format!("--repofromdir=local,{}", crate::support::test_repo().display());
+    let out = ctx.run(&["-j", &arg, "list", "spike-kernel"]);
+    assert_eq!(names(&out.json()), vec!["spike-kernel-5.0.0-1.x86_64@local", "spike-kernel-5.1.0-1.x86_64@local"], "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["-j", &arg, "info", "spike-gamma"]);
+    assert!(out.json()[0]["DownloadSize"].as_u64().unwrap() > 0, "{}", out.stdout);
+}
+
+#[test]
+fn excludes_hide_available_packages() {
+    let ctx = installed_ctx();
+    let out = ctx.run(&["-j", "--exclude=spike-alpha,spike-k*", "list", "spike-alpha"]);
+    assert_eq!(names(&out.json()), vec!["spike-alpha-1.0-1.x86_64@@System"], "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["-j", "--exclude=spike-k*", "list", "spike-kernel"]);
+    assert_eq!(out.stdout, "[]");
+    let mut conf = std::fs::read_to_string(&ctx.conf).unwrap();
+    conf.push_str("excludepkgs=spike-gamma\n");
+    std::fs::write(&ctx.conf, conf).unwrap();
+    let out = ctx.run(&["list", "spike-gamma"]);
+    assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["-j", "--disableexcludes", "list", "spike-gamma"]);
+    assert_eq!(out.json().as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn tdnfj_is_json_and_yes() {
+    let ctx = TestContext::new().with_spike_repo();
+    let link = ctx.dir.join("tdnfj");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_tdnf"), &link).unwrap();
+    let out = std::process::Command::new(&link)
+        .args(["-c", ctx.conf.to_str().unwrap(), "--installroot", ctx.root.to_str().unwrap(), "repolist"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), r#"[{"Repo":"spike","RepoName":"Repo spike","Enabled":true}]"#);
+}

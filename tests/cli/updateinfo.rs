@@ -26,3 +26,26 @@ fn updateinfo_for_installed_packages() {
     let keys: Vec<String> = out.json()[0].as_object().unwrap().keys().cloned().collect();
     assert_eq!(keys.len(), 6);
 }
+
+#[test]
+fn updateinfo_filters() {
+    let ctx = TestContext::new().with_spike_repo();
+    ctx.rpm_install(&["spike-filesystem-1.0-1.noarch", "spike-setup-1.0-1.noarch", "spike-alpha-1.0-1.x86_64"]);
+    let all = ctx.run(&["-j", "updateinfo", "list"]).json();
+    let sec = ctx.run(&["-j", "--security", "updateinfo", "list"]).json();
+    assert!(sec.as_array().unwrap().iter().all(|a| a["Type"] == "Security"), "{sec}");
+    assert!(sec.as_array().unwrap().len() <= all.as_array().unwrap().len());
+    let high = ctx.run(&["-j", "--sec-severity=100", "updateinfo", "list"]).json();
+    assert_eq!(high, serde_json::json!([]));
+    // Only the kernel advisory asks for a reboot, and no kernel is installed.
+    let out = ctx.run(&["-j", "--reboot-required", "updateinfo", "list"]);
+    assert_eq!(out.stdout, "[]", "{}", out.snapshot(&ctx));
+    ctx.rpm_install(&["spike-kernel-5.0.0-1.x86_64"]);
+    let out = ctx.run(&["-j", "--reboot-required", "updateinfo", "--info"]);
+    let v = out.json();
+    assert_eq!(v.as_array().unwrap().len(), 1, "{}", out.stdout);
+    assert_eq!(v[0]["NeedsReboot"], true);
+    assert_eq!(v[0]["Type"], "Bugfix");
+    let out = ctx.run(&["--sec-severity=high", "updateinfo"]);
+    assert_eq!(out.code, 902 & 0xff, "{}", out.snapshot(&ctx));
+}
