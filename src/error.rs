@@ -69,6 +69,7 @@ pub enum Code {
     NoData = 1661,
     HistoryNodb = 1802,
     BaseurlDoesNotExist = 2500,
+    ChecksumValidationFailed = 2501,
 }
 
 impl Code {
@@ -156,6 +157,9 @@ impl Code {
             NoData => "No data available",
             HistoryNodb => "History database does not exist",
             BaseurlDoesNotExist => "Base URL and Metalink URL not found in the repo file",
+            ChecksumValidationFailed => {
+                "Checksum Validation failed for the repomd.xml downloaded using URL from metalink"
+            }
         }
     }
 }

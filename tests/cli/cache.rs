@@ -138,3 +138,26 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn warm_runs_use_the_solv_cache_and_rebuild_a_broken_one() {
+    let ctx = TestContext::new().with_spike_repo();
+    assert_eq!(ctx.run(&["makecache"]).code, 0);
+    let dir = cache_dir(&ctx);
+    // Without primary.xml in the cache, only the .solv file can answer.
+    let primary = primary_of(&dir);
+    std::fs::remove_file(&primary).unwrap();
+    let out = ctx.run(&["-C", "-j", "list", "spike-gamma"]);
+    assert_eq!(out.json()[0]["Name"], "spike-gamma", "{}", out.snapshot(&ctx));
+    // A corrupt .solv is rebuilt from primary (downloaded again), not fatal.
+    let solv: Vec<_> = std::fs::read_dir(dir.join("solvcache")).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(!solv.is_empty());
+    for f in &solv {
+        std::fs::write(f, b"garbage").unwrap();
+    }
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.json()[0]["Name"], "spike-gamma", "{}", out.snapshot(&ctx));
+    assert!(primary.is_file(), "primary was fetched again");
+    let rebuilt = std::fs::read(&solv[0]).unwrap();
+    assert_ne!(rebuilt, b"garbage");
+}

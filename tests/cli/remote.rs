@@ -103,17 +103,22 @@ fn mirrorlist_and_metalink() {
     std::fs::write(ctx.reposdir.join("ml.repo"), format!("[ml]\nname=ml\nmirrorlist=file://{}\nenabled=1\ngpgcheck=0\n", list.display())).unwrap();
     let out = ctx.run(&["-j", "list", "spike-gamma"]);
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
-    let ctx = TestContext::new();
-    let link = ctx.dir.join("metalink.xml");
-    std::fs::write(
-        &link,
-        format!(
-            "<?xml version=\"1.0\"?><metalink version=\"3.0\" xmlns=\"http://www.metalinker.org/\"><files><file name=\"repomd.xml\"><resources><url protocol=\"http\" preference=\"100\">{}/repodata/repomd.xml</url></resources></file></files></metalink>",
-            good.url(false)
-        ),
-    )
-    .unwrap();
-    std::fs::write(ctx.reposdir.join("mlk.repo"), format!("[mlk]\nname=mlk\nmetalink=file://{}\nenabled=1\ngpgcheck=0\n", link.display())).unwrap();
-    let out = ctx.run(&["-j", "list", "spike-gamma"]);
-    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    use sha2::Digest;
+    let repomd = std::fs::read(test_repo().join("repodata/repomd.xml")).unwrap();
+    let good_hash = hex::encode(sha2::Sha256::digest(&repomd));
+    for (hash, expect) in [(good_hash.as_str(), 0), ("00ff", 2501 & 0xff)] {
+        let ctx = TestContext::new();
+        let link = ctx.dir.join("metalink.xml");
+        std::fs::write(
+            &link,
+            format!(
+                "<?xml version=\"1.0\"?><metalink version=\"3.0\" xmlns=\"http://www.metalinker.org/\"><files><file name=\"repomd.xml\"><verification><hash type=\"sha256\">{hash}</hash></verification><resources><url protocol=\"https\" preference=\"10\">https://127.0.0.1:1/repodata/repomd.xml</url><url protocol=\"http\" preference=\"100\">{}/repodata/repomd.xml</url></resources></file></files></metalink>",
+                good.url(false)
+            ),
+        )
+        .unwrap();
+        std::fs::write(ctx.reposdir.join("mlk.repo"), format!("[mlk]\nname=mlk\nmetalink=file://{}\nenabled=1\ngpgcheck=0\n", link.display())).unwrap();
+        let out = ctx.run(&["-j", "list", "spike-gamma"]);
+        assert_eq!(out.code, expect, "{}", out.snapshot(&ctx));
+    }
 }
