@@ -75,6 +75,9 @@ pub fn dispatch(args: &CmdArgs, printer: &Printer) -> Result<u8> {
     }
     if args.show_help {
         printer.data(&format!("{}\n", crate::cli::help::help_text()));
+        if printer.is_json() {
+            printer.json_raw("{}");
+        }
         return Ok(0);
     }
     let Some(word) = args.command() else {
@@ -103,5 +106,8 @@ pub fn dispatch(args: &CmdArgs, printer: &Printer) -> Result<u8> {
 
 fn help(ctx: &mut Context<'_>) -> Result<u8> {
     ctx.printer.data(&format!("{}\n", crate::cli::help::help_text()));
+    if ctx.printer.is_json() {
+        ctx.printer.json_raw("{}");
+    }
     Ok(0)
 }
