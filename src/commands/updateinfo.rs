@@ -155,7 +155,7 @@ impl Filter {
                 return false;
             }
         }
-        !(self.reboot && !needs_reboot(adv))
+        !self.reboot || needs_reboot(adv)
     }
 }
 

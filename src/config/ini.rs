@@ -65,13 +65,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, IniError> {
         let Some(section) = sections.last_mut() else {
             return Err(err(line_no, format!("`{trimmed}` is outside of any [section]")));
         };
-        if continuation && !trimmed.contains('=') {
-            if let Some(last) = section.entries.last_mut() {
+        if continuation && !trimmed.contains('=')
+            && let Some(last) = section.entries.last_mut() {
                 last.value.push(' ');
                 last.value.push_str(trimmed);
                 continue;
             }
-        }
         let Some((key, value)) = trimmed.split_once('=') else {
             return Err(err(line_no, format!("expected `key=value`, found `{trimmed}`")));
         };

@@ -97,10 +97,9 @@ impl Printer {
             return;
         }
         let mut out = io::stdout().lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush())
+            && e.kind() == io::ErrorKind::BrokenPipe {
                 self.broken_pipe.set(true);
             }
-        }
     }
 }

@@ -15,7 +15,7 @@ pub fn repomd_base_urls(path: &Path) -> Result<Vec<String>> {
         .filter_map(|u| u.url.strip_suffix("repodata/repomd.xml").map(|b| (u.preference, b.to_string())))
         .collect();
     // Stable: mirrors with equal preference keep their order.
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|u| std::cmp::Reverse(u.0));
     if out.is_empty() {
         return Err(Error::new(Code::BaseurlDoesNotExist, format!("{}: no usable repomd.xml URL", path.display())));
     }
@@ -29,11 +29,10 @@ pub fn check_repomd(metalink: &Path, repomd: &[u8]) -> Result<()> {
     let reader = repodata::decompress::open_path(metalink)?;
     let m = repodata::metalink::parse(reader, &metalink.display().to_string())?;
     let fail = |what: String| Error::new(Code::ChecksumValidationFailed, format!("{} ({what})", Code::ChecksumValidationFailed.message()));
-    if let Some(size) = m.size {
-        if size != repomd.len() as u64 {
+    if let Some(size) = m.size
+        && size != repomd.len() as u64 {
             return Err(fail(format!("size {} instead of {size}", repomd.len())));
         }
-    }
     let rank = |k: repodata::ChecksumKind| match k {
         Sha512 => 5,
         Sha384 => 4,

@@ -88,12 +88,11 @@ fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, net: &NetOptions
     let tmp = cache.tmp().join("repomd.xml");
     dl.fetch(&urls, &tmp, &Expect::default(), net)?;
     let new = fs_err::read(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
-    if repo.metalink.is_some() && repo.baseurls.is_empty() {
-        if let Err(e) = super::metalink::check_repomd(&cache.metalink(), &new) {
+    if repo.metalink.is_some() && repo.baseurls.is_empty()
+        && let Err(e) = super::metalink::check_repomd(&cache.metalink(), &new) {
             cache::remove_file(&tmp)?;
             return Err(e);
         }
-    }
     // Parse before trusting it: a broken repomd must not replace a good cache.
     Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
     let old = fs_err::read(cache.repomd()).ok();

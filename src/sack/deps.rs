@@ -85,11 +85,10 @@ fn rich<B: DepBuilder>(pool: &mut B, d: &RichDep) -> DepId {
 /// The libsolv id of one dependency. A rich dependency that does not parse
 /// is kept as a plain name (it then matches nothing), never a panic.
 pub fn dep_id(pool: &mut impl DepBuilder, d: &Dependency) -> DepId {
-    if richdep::is_rich(&d.name) {
-        if let Ok(parsed) = richdep::parse(&d.name) {
+    if richdep::is_rich(&d.name)
+        && let Ok(parsed) = richdep::parse(&d.name) {
             return rich(pool, &parsed);
         }
-    }
     simple(pool, &d.name, d.op, &d.evr)
 }
 

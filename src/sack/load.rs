@@ -124,11 +124,10 @@ pub(crate) fn add_package(w: &mut RepoWriter<'_>, p: &Package, with_files: bool)
     if let Some((_, end)) = p.header_range {
         w.set_num(s, Attr::HeaderEnd, end);
     }
-    if let Some(c) = &p.checksum {
-        if let Some(kind) = ChecksumKind::from_name(c.kind.name()) {
+    if let Some(c) = &p.checksum
+        && let Some(kind) = ChecksumKind::from_name(c.kind.name()) {
             w.set_checksum(s, kind, &c.hex);
         }
-    }
     if with_files {
         for f in &p.files {
             w.add_file(s, &f.path, file_kind(f.kind));
@@ -185,15 +184,14 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
         let reader = repodata::decompress::open_path(&primary)?;
         repodata::primary::parse_primary(reader, &label, |p| {
             let s = add_package(&mut w, &p, true);
-            if filelists {
-                if let Some(c) = &p.checksum {
+            if filelists
+                && let Some(c) = &p.checksum {
                     by_pkgid.insert(c.hex.clone(), (s, p.files.iter().map(|f| f.path.clone()).collect()));
                 }
-            }
             Ok(())
         })?;
-        if filelists {
-            if let Some(path) = synced.metadata(dl, "filelists")? {
+        if filelists
+            && let Some(path) = synced.metadata(dl, "filelists")? {
                 let label = path.display().to_string();
                 let reader = repodata::decompress::open_path(&path)?;
                 repodata::filelists::parse_filelists(reader, &label, |entry| {
@@ -205,7 +203,6 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
                     Ok(())
                 })?;
             }
-        }
         w.finish();
     }
     write_cache(pool, id, &cache_path, &key, printer);
@@ -236,11 +233,10 @@ fn load_dir_repo(pool: &mut Pool, conf: &crate::config::RepoConf, dir: &std::pat
 
 /// Best effort: a read-only cache directory must not fail the command.
 fn write_cache(pool: &Pool, id: RepoId, path: &std::path::Path, key: &[u8], printer: &Printer) {
-    if let Some(dir) = path.parent() {
-        if fs_err::create_dir_all(dir).is_err() {
+    if let Some(dir) = path.parent()
+        && fs_err::create_dir_all(dir).is_err() {
             return;
         }
-    }
     let tmp = path.with_extension("solv.tmp");
     match pool.write_repo(id, &tmp, key) {
         Ok(()) => {
@@ -280,7 +276,7 @@ fn load_other(pool: &Pool, id: RepoId, dl: &Downloader, synced: &SyncedRepo, out
         if let Some(&s) = by_pkgid.get(&e.pkgid) {
             // other.xml lists the oldest entry first; tdnf shows the newest first.
             let mut logs = e.changelogs;
-            logs.sort_by(|a, b| b.date.cmp(&a.date));
+            logs.sort_by_key(|c| std::cmp::Reverse(c.date));
             out.insert(s, logs);
         }
         Ok(())
