@@ -1,4 +1,5 @@
-//! `tdnf makecache`: refresh every enabled repo and build its `.solv` cache.
+//! `tdnf makecache`: refresh every enabled repo, fetch primary and file
+//! lists, and build the `.solv` cache.
 
 use crate::context::Context;
 use crate::error::Result;
@@ -6,7 +7,8 @@ use crate::sack::Needs;
 
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
     ctx.force_refresh();
-    let _sack = ctx.load_sack(Needs::default())?;
+    // Like tdnf, fetch file lists too, so that later path queries are warm.
+    let _sack = ctx.load_sack(Needs { filelists: true, ..Needs::default() })?;
     ctx.printer.data("Metadata cache created.\n");
     if ctx.printer.is_json() {
         ctx.printer.json_raw("{}");

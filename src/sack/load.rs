@@ -159,6 +159,22 @@ fn new_repo(pool: &mut Pool, synced: &SyncedRepo) -> RepoId {
 }
 
 fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &SyncedRepo, filelists: bool) -> Result<RepoId> {
+    // A cache with file lists serves a command that needs only primary too.
+    if !filelists && synced.record("filelists").is_some() {
+        let (full, key) = solv_cache_path(synced, true);
+        if full.is_file() {
+            let id = new_repo(pool, synced);
+            match pool.read_solv(id, &full, &key) {
+                Ok(true) => return Ok(id),
+                Ok(false) => {}
+                // Broken: drop it so it is not tried again.
+                Err(_) => {
+                    let _ = fs_err::remove_file(&full);
+                }
+            }
+            pool.remove_repo(id);
+        }
+    }
     let (cache_path, key) = solv_cache_path(synced, filelists);
     let mut id = new_repo(pool, synced);
     if cache_path.is_file() {
