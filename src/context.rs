@@ -41,7 +41,7 @@ impl<'a> Context<'a> {
         for (k, v) in self.args.cmd_opts.iter().chain(self.args.setopts.iter()) {
             s.push_str(&format!("\t{k} = {v}\n"));
         }
-        self.printer.verbose(&s);
+        self.printer.info(&s);
     }
 
     /// The installed packages (read once, never modifying the rpmdb).
@@ -111,13 +111,13 @@ impl<'a> Context<'a> {
                 continue;
             }
             let net = sync::net_options(repo, self.settings.conf.proxy.as_deref(), proxy_auth.clone());
-            match sync::sync(&self.downloader, repo, &self.settings.cachedir, net, self.policy()) {
+            match sync::sync(&self.downloader, self.printer, repo, &self.settings.cachedir, net, self.policy()) {
                 Ok(s) => out.push(s),
                 Err(e) => {
                     self.printer.err(&format!("Error({}) : {}\n", e.number(), e.message()));
                     self.printer.err(&format!("Error: Failed to synchronize cache for repo '{}'\n", repo.name));
                     if repo.skip_if_unavailable && e.kind() != Code::Eacces {
-                        self.printer.err(&format!("Disabling Repo: '{}'\n", repo.name));
+                        self.printer.info(&format!("Disabling Repo: '{}'\n", repo.name));
                         continue;
                     }
                     return Err(e);

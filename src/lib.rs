@@ -51,7 +51,8 @@ pub fn run(argv: &[String]) -> u8 {
             if let Some(n) = notice {
                 // tdnf prints "No such option" on stdout (other notices on
                 // stderr); with -j stdout holds only the JSON document.
-                if json || error.kind() != Code::OptionNameInvalid {
+                let on_stdout = error.kind() == Code::OptionNameInvalid || n.starts_with("Install root");
+                if json || !on_stdout {
                     printer.err(&format!("{n}\n"))
                 } else {
                     printer.stdout_always(&format!("{n}\n"))

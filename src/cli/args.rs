@@ -226,19 +226,24 @@ pub fn parse_args(argv: &[String]) -> std::result::Result<CmdArgs, ArgError> {
             Error::new(Code::OptionNameInvalid, Code::OptionNameInvalid.message()),
             Some(format!("No such option: {opt}. Please use /usr/bin/tdnf --help")),
         ),
-        GetoptError::MissingArg(opt) => {
+        // tdnf looks the option up by its text minus a leading `--`, so
+        // `-c` (no argument) and `--json=1` are "no such option" (908).
+        GetoptError::MissingArg(opt) if opt.starts_with("--") => {
             fail(Error::code(Code::OptionArgRequired), Some(format!("Option {opt} requires an argument")))
         }
-        GetoptError::UnexpectedArg(_) => fail(Error::code(Code::OptionArgUnexpected), None),
+        GetoptError::MissingArg(opt) | GetoptError::UnexpectedArg(opt) => fail(
+            Error::code(Code::OptionNameInvalid),
+            Some(format!("No such option: {opt}. Please use /usr/bin/tdnf --help")),
+        ),
     })?;
     for m in parsed.options {
         apply(&mut args, &m.name, m.value).map_err(|e| fail(e, None))?;
     }
     if !args.install_root.starts_with('/') {
-        return Err(fail(Error::new(Code::Einval, "Install root must be an absolute path."), None));
+        return Err(fail(Error::code(Code::Einval), Some("Install root must be an absolute path.".to_string())));
     }
     if parsed.positional.iter().any(String::is_empty) {
-        return Err(fail(Error::new(Code::Einval, "argument is empty string"), None));
+        return Err(fail(Error::code(Code::Einval), Some("argument is empty string".to_string())));
     }
     args.words = parsed.positional;
     if args.download_dir.is_some() && !args.download_only {
@@ -334,7 +339,8 @@ mod tests {
     fn errors_have_tdnf_codes() {
         assert_eq!(p(&["--nosuch"]).unwrap_err().error.number(), 908);
         assert_eq!(p(&["--config"]).unwrap_err().error.number(), 909);
-        assert_eq!(p(&["--json=1"]).unwrap_err().error.number(), 910);
+        assert_eq!(p(&["--json=1"]).unwrap_err().error.number(), 908);
+        assert_eq!(p(&["-c"]).unwrap_err().error.number(), 908);
         assert_eq!(p(&["--setopt", "x"]).unwrap_err().error.number(), 911);
         assert_eq!(p(&["--downloaddir", "/x", "install"]).unwrap_err().error.number(), 913);
         assert_eq!(p(&["--alldeps"]).unwrap_err().error.number(), 915);

@@ -19,9 +19,9 @@ pub enum HasArg {
 pub struct LongOpt {
     pub name: &'static str,
     pub has_arg: HasArg,
-    /// Options that glibc would consider the same target (same `flag`/`val`)
-    /// share a group id; prefixes that only match one group are not
-    /// ambiguous. tdnf's `{name, arg, 0, 0}` entries all share group 0.
+    /// tdnf's `flag`/`val` target (0 for the `{name, arg, 0, 0}` entries);
+    /// kept for documentation — with `getopt_long_only` any two prefix
+    /// matches are ambiguous regardless of target.
     pub group: u32,
     /// The short option this long option maps to, if any.
     pub short: Option<char>,
@@ -154,17 +154,14 @@ fn long_match<'a>(body: &str, longs: &'a [LongOpt]) -> LongResult<'a> {
     if let Some(exact) = longs.iter().find(|o| o.name == name) {
         return LongResult::Found(exact, inline);
     }
+    // glibc's getopt_long_only: a second non-exact match is always
+    // ambiguous (plain getopt_long would accept matches with one target).
     let mut found: Option<&LongOpt> = None;
     for opt in longs.iter().filter(|o| o.name.starts_with(name)) {
-        match found {
-            None => found = Some(opt),
-            Some(prev) => {
-                let same = prev.has_arg == opt.has_arg && prev.group == opt.group && prev.short == opt.short;
-                if !same {
-                    return LongResult::Ambiguous;
-                }
-            }
+        if found.is_some() {
+            return LongResult::Ambiguous;
         }
+        found = Some(opt);
     }
     match found {
         Some(opt) => LongResult::Found(opt, inline),
@@ -226,9 +223,8 @@ mod tests {
     fn ambiguity_follows_glibc() {
         // "c" alone is the short option; "ca" is unambiguous.
         assert_eq!(names(&run(&["-ca"]).unwrap()), vec![("cacheonly".into(), None)]);
-        // Two entries with the same target are not ambiguous (glibc picks the first).
-        assert_eq!(names(&run(&["--enable", "x"]).unwrap()), vec![("enablerepo".into(), Some("x".into()))]);
-        // Different targets are.
+        // With getopt_long_only any two prefix matches are ambiguous.
+        assert_eq!(run(&["--enable", "x"]).unwrap_err(), GetoptError::Invalid("--enable".into()));
         assert_eq!(run(&["--inst", "x"]).unwrap_err(), GetoptError::Invalid("--inst".into()));
         assert_eq!(run(&["--nope"]).unwrap_err(), GetoptError::Invalid("--nope".into()));
         assert_eq!(run(&["-z"]).unwrap_err(), GetoptError::Invalid("-z".into()));

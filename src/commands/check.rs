@@ -92,23 +92,37 @@ pub(super) fn run_check(ctx: &mut Context<'_>) -> Result<u8> {
     Ok(0)
 }
 
+/// Every `*.rpm` below `dir` (subdirectories too, dot entries skipped), as
+/// tdnf's `readRpmsFromDir`.
+fn collect_rpms(dir: &Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+    for e in fs_err::read_dir(dir).map_err(|e| Error::io(dir.display(), e))?.flatten() {
+        let p = e.path();
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            collect_rpms(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "rpm") {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn run_check_local(ctx: &mut Context<'_>) -> Result<u8> {
     let Some(dir) = ctx.args.command_args().first().cloned() else {
         return Err(Error::code(Code::CheckLocalExpectDir));
     };
     let dir = Path::new(&dir);
     if !dir.is_dir() {
-        return Err(Error::new(Code::CheckLocalExpectDir, format!("{} ({}: not a directory)", Code::CheckLocalExpectDir.message(), dir.display())));
+        return Err(Error::io(dir.display(), std::io::Error::from(std::io::ErrorKind::NotFound)));
     }
     let skip = Skip::from_ctx(ctx);
     ctx.printer.info(&format!("Checking all packages from: {}\n", dir.display()));
     let mut pool = Pool::new_rpm(&ctx.settings.arch);
     let repo = pool.add_repo("@cmdline");
-    let mut paths: Vec<_> = fs_err::read_dir(dir)
-        .map_err(|e| Error::io(dir.display(), e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rpm"))
-        .collect();
+    let mut paths = Vec::new();
+    collect_rpms(dir, &mut paths)?;
     paths.sort();
     let mut ids = Vec::new();
     {

@@ -5,11 +5,11 @@ use crate::error::{Code, Error, Result};
 use crate::repo::cache::{self, RepoCache};
 
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
-    let kind = match ctx.args.command_args() {
-        [] => return Err(Error::code(Code::CleanRequiresOption)),
-        [k] => k.as_str(),
-        _ => return Err(Error::code(Code::CliInvalidArgument)),
+    let Some(word) = ctx.args.command_args().first() else {
+        return Err(Error::code(Code::CleanRequiresOption));
     };
+    let lower = word.to_ascii_lowercase();
+    let kind = lower.as_str();
     let parts: &[&str] = match kind {
         "metadata" | "dbcache" | "packages" | "keys" | "expire-cache" => std::slice::from_ref(&kind),
         "all" => &["metadata", "dbcache", "packages", "keys", "expire-cache"],

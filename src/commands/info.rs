@@ -51,7 +51,8 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
         }
         out.push_str(&format!("Repo          : {}\n", i.repo));
         out.push_str(&format!("Summary       : {}\n", i.summary));
-        out.push_str(&format!("URL           : {}\n", i.url.as_deref().unwrap_or("")));
+        // tdnf passes NULL to printf, which glibc prints as "(null)".
+        out.push_str(&format!("URL           : {}\n", i.url.as_deref().unwrap_or("(null)")));
         out.push_str(&format!("License       : {}\n", i.license));
         out.push_str(&format!("Description   : {}\n", i.description));
         out.push('\n');

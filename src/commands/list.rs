@@ -11,14 +11,15 @@ use crate::sack::{Needs, Sack, Sid};
 pub(super) fn scope_and_specs(ctx: &Context<'_>) -> (Scope, Vec<String>) {
     let mut args: Vec<String> = ctx.args.command_args().to_vec();
     let mut scope = Scope::All;
-    if let Some(s) = args.first().and_then(|w| Scope::from_word(w)) {
-        scope = s;
-        args.remove(0);
-    }
     for (name, _) in &ctx.args.cmd_opts {
         if let Some(s) = Scope::from_word(name) {
             scope = s;
         }
+    }
+    // A scope word overrides a scope option (`list --installed available`).
+    if let Some(s) = args.first().and_then(|w| Scope::from_word(w)) {
+        scope = s;
+        args.remove(0);
     }
     (scope, args)
 }

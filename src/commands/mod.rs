@@ -69,7 +69,8 @@ pub fn dispatch(args: &CmdArgs, printer: &Printer) -> Result<u8> {
         if printer.is_json() {
             printer.json(&views::Version { name: "tdnf", version: crate::TDNF_VERSION });
         } else {
-            printer.info(&format!("tdnf: {}\n", crate::TDNF_VERSION));
+            // tdnf applies -q only after opening the handle: --version prints.
+            printer.data(&format!("tdnf: {}\n", crate::TDNF_VERSION));
         }
         return Ok(0);
     }

@@ -14,7 +14,8 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
     let needs = Needs { filelists: spec.starts_with('/') || spec.contains('*'), ..Needs::default() };
     let mut sack = ctx.load_sack(needs)?;
     let found = sack.select(&spec, SelectKind::Provides, false);
-    let ids: Vec<_> = found.ids.into_iter().filter(|s| sack.visible(*s)).collect();
+    // tdnf prepends each match to its list: the last match prints first.
+    let ids: Vec<_> = found.ids.into_iter().rev().filter(|s| sack.visible(*s)).collect();
     if ids.is_empty() {
         return Err(Error::code(Code::NoData));
     }

@@ -5,16 +5,16 @@ use crate::error::{Code, Error, Result};
 use crate::output::views::RepoItem;
 
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
-    let filter = match ctx.args.command_args() {
-        [] => "enabled",
-        [f] if matches!(f.as_str(), "all" | "enabled" | "disabled") => f.as_str(),
-        [_] => return Err(Error::code(Code::CliNoMatch)),
-        _ => return Err(Error::code(Code::CliInvalidArgument)),
+    let word = ctx.args.command_args().first().map(|w| w.to_ascii_lowercase());
+    let filter = match word.as_deref() {
+        None => "enabled",
+        Some(f @ ("all" | "enabled" | "disabled")) => f,
+        Some(_) => return Err(Error::code(Code::CliNoMatch)),
     };
-    let repos: Vec<RepoItem> = ctx
-        .settings
-        .repos
-        .iter()
+    // tdnf's repo list always starts with the (disabled) `@cmdline` repo.
+    let cmdline = crate::config::RepoConf::new("@cmdline");
+    let repos: Vec<RepoItem> = std::iter::once(&cmdline)
+        .chain(ctx.settings.repos.iter())
         .filter(|r| match filter {
             "enabled" => r.enabled,
             "disabled" => !r.enabled,

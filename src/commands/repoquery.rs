@@ -41,7 +41,8 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
         [s] => Some(s.clone()),
         _ => return Err(Error::code(Code::CliInvalidArgument)),
     };
-    let dep_query = DEP_QUERIES.iter().rfind(|(o, _, _)| a.has(o)).copied();
+    // With --list tdnf never fills in the dependency lists.
+    let dep_query = if a.has("list") { None } else { DEP_QUERIES.iter().rfind(|(o, _, _)| a.has(o)).copied() };
     let qf = a.value("qf").map(str::to_string);
     if qf.is_some() && dep_query.is_some() && !ctx.printer.is_json() {
         return Err(Error::code(Code::InvalidMixedQueryQueryformat));

@@ -8,11 +8,12 @@ use crate::sack::Needs;
 
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
     let mut terms: Vec<String> = ctx.args.command_args().to_vec();
-    if terms.first().is_some_and(|t| t == "all") {
+    // tdnf skips a first word that starts with "all" (strncasecmp, 3).
+    if terms.first().is_some_and(|t| t.len() >= 3 && t[..3].eq_ignore_ascii_case("all")) {
         terms.remove(0);
     }
     if terms.is_empty() {
-        return Err(Error::code(Code::CliInvalidArgument));
+        return Err(Error::code(Code::NoSearchResults));
     }
     let sack = ctx.load_sack(Needs::default())?;
     let mut items = Vec::new();

@@ -90,6 +90,9 @@ impl MainConf {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 return Ok(MainConf::default());
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::new(Code::Enoent, format!("{}: {e}", path.display())));
+            }
             Err(e) => {
                 return Err(Error::new(Code::ConfFileLoad, format!("Error loading tdnf conf ({}): {e}", path.display())));
             }
@@ -172,7 +175,7 @@ mod tests {
         let e = MainConf::load(&p, true).unwrap_err();
         assert_eq!(e.number(), 1002);
         assert!(e.message().contains("tdnf.conf:2"), "{}", e.message());
-        assert_eq!(MainConf::load(&dir.path().join("none"), true).unwrap_err().number(), 1002);
+        assert_eq!(MainConf::load(&dir.path().join("none"), true).unwrap_err().number(), 1602);
         assert!(MainConf::load(&dir.path().join("none"), false).is_ok());
     }
 }

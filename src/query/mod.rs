@@ -21,7 +21,7 @@ pub enum Scope {
 
 impl Scope {
     pub fn from_word(w: &str) -> Option<Scope> {
-        Some(match w {
+        Some(match w.to_ascii_lowercase().as_str() {
             "all" => Scope::All,
             "installed" => Scope::Installed,
             "available" => Scope::Available,
@@ -98,7 +98,7 @@ pub fn list_scope(sack: &mut Sack, printer: &Printer, scope: Scope, specs: &[Str
             v
         }
     };
-    let ids = dedup_keep_order(ids);
+    let ids = if specs.is_empty() { dedup_keep_order(ids) } else { ids };
     if ids.is_empty() && !specs.is_empty() {
         return Err(Error::code(Code::NoMatch));
     }
@@ -121,30 +121,20 @@ pub fn up_down_candidates(sack: &Sack, installed: &[Sid], up: bool) -> Vec<Sid> 
             by_name.entry(p.name.clone()).or_default().push((a, p));
         }
     }
+    // As tdnf (`SolvFindUpDownCandidateForSinglePkg`): every available
+    // package of the same name with a higher (lower) EVR, per installed
+    // package, in installed order.
     let mut out = Vec::new();
     for &inst in installed {
         let i = sack.info(inst);
         let Some(cands) = by_name.get(&i.name) else { continue };
-        let mut best: Option<&(Sid, PkgInfo)> = None;
-        for c in cands {
-            if !arch_compatible(&i.arch, &c.1.arch) {
-                continue;
+        for (s, c) in cands {
+            let ord = sack.evrcmp(&c.evr, &i.evr);
+            if (up && ord == Ordering::Greater) || (!up && ord == Ordering::Less) {
+                out.push(*s);
             }
-            let ord = sack.evrcmp(&c.1.evr, &i.evr);
-            let wanted = if up { ord == Ordering::Greater } else { ord == Ordering::Less };
-            let better = best.is_none_or(|b| sack.evrcmp(&c.1.evr, &b.1.evr) == Ordering::Greater);
-            if wanted && better {
-                best = Some(c);
-            }
-        }
-        if let Some((s, _)) = best {
-            out.push(*s);
         }
     }
-    dedup_keep_order(out)
+    out
 }
 
-/// An installed package of `installed_arch` may be replaced by `candidate`.
-fn arch_compatible(installed_arch: &str, candidate: &str) -> bool {
-    installed_arch == candidate || installed_arch == "noarch" || candidate == "noarch"
-}

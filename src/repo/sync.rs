@@ -63,7 +63,14 @@ fn join_url(base: &str, rel: &str) -> String {
 }
 
 /// Make sure `repomd.xml` is cached and current, then parse it.
-pub fn sync(dl: &Downloader, repo: &RepoConf, cachedir: &Path, net: NetOptions, policy: SyncPolicy) -> Result<SyncedRepo> {
+pub fn sync(
+    dl: &Downloader,
+    printer: &crate::output::Printer,
+    repo: &RepoConf,
+    cachedir: &Path,
+    net: NetOptions,
+    policy: SyncPolicy,
+) -> Result<SyncedRepo> {
     let cache = RepoCache::new(cachedir, repo);
     let repomd_path = cache.repomd();
     let have = repomd_path.is_file();
@@ -72,6 +79,7 @@ pub fn sync(dl: &Downloader, repo: &RepoConf, cachedir: &Path, net: NetOptions, 
             return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
         }
     } else if !have || policy.refresh || cache.is_expired(repo.metadata_expire) {
+        printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
         refresh(dl, repo, &cache, &net, policy)?;
     }
     let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;

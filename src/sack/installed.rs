@@ -43,8 +43,11 @@ pub fn read_installed(settings: &Settings, printer: &Printer) -> Result<Vec<Inst
     for w in &warnings {
         printer.err(&format!("warning: {w}\n"));
     }
-    // Like libsolv's rpmdb reader: gpg-pubkey pseudo-packages are keys, not packages.
-    Ok(packages.into_iter().filter(|p| !p.is_gpg_pubkey()).collect())
+    // Like libsolv's rpmdb reader: gpg-pubkey pseudo-packages are keys, not
+    // packages, and the rest is ordered by name, then header number.
+    let mut packages: Vec<InstalledPackage> = packages.into_iter().filter(|p| !p.is_gpg_pubkey()).collect();
+    packages.sort_by(|a, b| a.package.name.cmp(&b.package.name).then(a.hnum.cmp(&b.hnum)));
+    Ok(packages)
 }
 
 /// Names flagged auto-installed in `history.db` (the last flag wins).

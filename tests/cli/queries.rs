@@ -8,7 +8,7 @@ fn names(v: &serde_json::Value) -> Vec<String> {
 }
 
 fn installed_ctx() -> TestContext {
-    let ctx = TestContext::new().with_spike_repo();
+    let ctx = TestContext::new().with_spike_repo().warm();
     ctx.rpm_install(&["spike-filesystem-1.0-1.noarch", "spike-setup-1.0-1.noarch", "spike-alpha-1.0-1.x86_64"]);
     ctx
 }
@@ -44,7 +44,7 @@ fn list_no_match_is_1011_or_empty_json() {
 
 #[test]
 fn list_ignores_case_and_globs() {
-    let ctx = TestContext::new().with_spike_repo();
+    let ctx = TestContext::new().with_spike_repo().warm();
     let out = ctx.run(&["list", "SPIKE-GAMMA"]);
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     assert!(out.stdout.starts_with("[ignoring case for 'SPIKE-GAMMA']\n"), "{}", out.stdout);
@@ -221,6 +221,8 @@ fn check_reports_problems_with_1301() {
     assert!(out.stderr.contains(" needed by spike-alpha-2.0-1.x86_64"), "{}", out.stderr);
     assert!(out.stderr.ends_with("problem(s) while resolving\nError(1301) : Solv general runtime error\n"), "{}", out.stderr);
     let out = ctx.run(&["check-local", "/nonexistent-dir"]);
+    assert_eq!(out.code, 1602 & 0xff, "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["check-local"]);
     assert_eq!(out.code, 906 & 0xff);
 }
 

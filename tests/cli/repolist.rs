@@ -13,10 +13,10 @@ fn repolist_text_and_json() {
     let out = ctx.run(&["-j", "repolist", "all"]);
     assert_eq!(
         out.stdout,
-        r#"[{"Repo":"off","RepoName":"Repo off","Enabled":false},{"Repo":"spike","RepoName":"Repo spike","Enabled":true}]"#
+        r#"[{"Repo":"@cmdline","RepoName":"@cmdline","Enabled":false},{"Repo":"off","RepoName":"Repo off","Enabled":false},{"Repo":"spike","RepoName":"Repo spike","Enabled":true}]"#
     );
-    let out = ctx.run(&["-j", "repolist", "disabled"]);
-    assert_eq!(out.stdout, r#"[{"Repo":"off","RepoName":"Repo off","Enabled":false}]"#);
+    let out = ctx.run(&["-j", "repolist", "DISABLED"]);
+    assert_eq!(out.stdout, r#"[{"Repo":"@cmdline","RepoName":"@cmdline","Enabled":false},{"Repo":"off","RepoName":"Repo off","Enabled":false}]"#);
     let out = ctx.run(&["repolist", "bogus"]);
     assert_eq!(out.code, 901 & 0xff);
     assert_eq!(out.stderr, "Error(901) : There was no match for the search.\n");

@@ -131,6 +131,13 @@ impl TestContext {
         assert!(out.status.success(), "rpm -i failed: {}", String::from_utf8_lossy(&out.stderr));
     }
 
+    /// Fetch the metadata once, so later runs print no "Refreshing" line.
+    pub fn warm(self) -> TestContext {
+        let out = self.run(&["-q", "makecache"]);
+        assert_eq!(out.code, 0, "{}", out.snapshot(&self));
+        self
+    }
+
     /// Run the binary with `-c <conf> --installroot <root>` and `args`.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut full: Vec<String> = vec!["-c".into(), self.conf.display().to_string(), "--installroot".into(), self.root.display().to_string()];
