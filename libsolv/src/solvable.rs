@@ -177,6 +177,26 @@ impl<'p> Solvable<'p> {
         Some((ChecksumKind::from_raw(ty)?, hex))
     }
 
+    /// The requires that are not pre-requires (those before libsolv's
+    /// prereq marker), as tdnf's `repoquery --requires` shows them.
+    pub fn requires_without_pre(&self) -> Vec<DepId> {
+        let mut q = Queue::new();
+        // SAFETY: live solvable; `q` is an initialised queue; a negative
+        // marker asks for the entries before the marker.
+        unsafe {
+            ffi::solvable_lookup_deparray(self.raw(), DepKind::Requires.keyname(), q.as_mut_ptr(), -known::SOLVABLE_PREREQMARKER)
+        };
+        q.as_slice().iter().map(|&d| DepId(d)).collect()
+    }
+
+    /// Whether one of the `kind` dependencies matches `dep`
+    /// (`solvable_matchesdep`; rich dependencies are searched too).
+    pub fn matches_dep(&self, kind: DepKind, dep: DepId) -> bool {
+        let marker = if kind == DepKind::RequiresPre { known::SOLVABLE_PREREQMARKER } else { 0 };
+        // SAFETY: live solvable; `dep` is an id of this pool; read-only.
+        unsafe { ffi::solvable_matchesdep(self.raw(), kind.keyname(), dep.0, marker) != 0 }
+    }
+
     /// A dependency array. `Requires` returns all requires (pre and non-pre,
     /// marker removed); `RequiresPre` only the pre-requires. The order is
     /// the insertion order for freshly written repos; repos read from a

@@ -2,7 +2,7 @@
 
 use crate::context::Context;
 use crate::error::{Code, Error, Result};
-use crate::output::format::format_day;
+use crate::output::format::{format_day, format_size};
 use crate::output::views::{ChangeLogItem, RepoQueryItem};
 use crate::query;
 use crate::sack::{DepKind, Needs, PkgInfo, Sack, SelectKind, Sid};
@@ -86,6 +86,11 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
 /// The packages repoquery starts from.
 fn base_set(ctx: &Context<'_>, sack: &mut Sack) -> Result<Vec<Sid>> {
     let a = ctx.args;
+    // tdnf refuses these combinations with 1622.
+    let (inst, avail) = (a.has("installed"), a.has("available"));
+    if (a.has("extras") && (inst || avail || a.has("duplicates"))) || (a.has("duplicates") && (inst || avail)) {
+        return Err(Error::code(Code::Einval));
+    }
     let installed = sack.installed_ids();
     if a.has("extras") {
         let available: std::collections::HashSet<String> = sack.available_ids().iter().map(|&s| sack.info(s).nevra()).collect();
@@ -109,7 +114,8 @@ fn base_set(ctx: &Context<'_>, sack: &mut Sack) -> Result<Vec<Sid>> {
         let auto = crate::sack::installed::auto_installed_names(&ctx.settings)?;
         return Ok(installed.into_iter().filter(|&s| !auto.contains(&sack.info(s).name)).collect());
     }
-    if a.has("installed") {
+    // --available wins over --installed, as in tdnf.
+    if inst && !avail {
         return Ok(installed);
     }
     if a.has("upgrades") {
@@ -153,7 +159,7 @@ fn print(ctx: &Context<'_>, sack: &Sack, ids: &[Sid], dep_query: Option<(&str, D
         }
     } else if a.source {
         for &s in ids {
-            out.push_str(&format!("{}\n", sack.info(s).sourcerpm));
+            out.push_str(&format!("{}\n", source_nevra(&sack.info(s))));
         }
     } else if a.has("location") {
         for &s in ids {
@@ -188,13 +194,11 @@ fn json_item(ctx: &Context<'_>, sack: &Sack, s: Sid, dep_query: Option<(&str, De
         enhances: None,
         depends: None,
         requires_pre: None,
-        change_logs: a.has("changelogs").then(|| {
-            sack.changelogs(s)
-                .into_iter()
-                .map(|c| ChangeLogItem { time: format_day(c.date), author: c.author, text: c.text })
-                .collect()
-        }),
-        source: a.source.then(|| p.sourcerpm.clone()),
+        // tdnf leaves the key out for a package without entries.
+        change_logs: Some(sack.changelogs(s))
+            .filter(|logs| a.has("changelogs") && !logs.is_empty())
+            .map(|logs| logs.into_iter().map(|c| ChangeLogItem { time: format_day(c.date), author: c.author, text: c.text }).collect()),
+        source: a.source.then(|| source_nevra(&p)),
         location: a.has("location").then(|| sack.location_url(s)),
     };
     if let Some((_, kind, _)) = dep_query {
@@ -215,11 +219,39 @@ fn json_item(ctx: &Context<'_>, sack: &Sack, s: Sid, dep_query: Option<(&str, De
     item
 }
 
+/// The source package as tdnf names it: `name-evr.arch` (`foo-1.0-1.src`).
+fn source_nevra(p: &PkgInfo) -> String {
+    p.sourcerpm.strip_suffix(".rpm").unwrap_or(&p.sourcerpm).to_string()
+}
+
+/// `--qf` backslash escapes, as tdnf's format parser.
+fn unescape(fmt: &str) -> String {
+    let mut out = String::with_capacity(fmt.len());
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
 /// `--qf`: `%{tag}` replaced by the package's value.
 fn query_format(sack: &Sack, s: Sid, fmt: &str) -> Result<String> {
     let p = sack.info(s);
+    let fmt = unescape(fmt);
     let mut out = String::new();
-    let mut rest = fmt;
+    let mut rest = fmt.as_str();
     while let Some(pos) = rest.find("%{") {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + 2..];
@@ -243,9 +275,9 @@ fn tag_value(sack: &Sack, s: Sid, p: &PkgInfo, tag: &str) -> Result<String> {
         "epoch" => p.epoch.to_string(),
         "evr" => p.evr.clone(),
         "reponame" => p.repo.clone(),
-        "sourcename" | "sourcerpm" => p.sourcerpm.clone(),
-        "size" | "downloadsize" => p.download_size.to_string(),
-        "installsize" => p.install_size.to_string(),
+        "sourcename" | "sourcerpm" => source_nevra(p),
+        "size" | "downloadsize" => format_size(p.download_size),
+        "installsize" => format_size(p.install_size),
         "description" => p.description.clone(),
         "summary" => p.summary.clone(),
         "license" => p.license.clone(),

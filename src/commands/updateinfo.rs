@@ -2,7 +2,6 @@
 //! advisories that update installed packages.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use repodata::updateinfo::Advisory;
 
@@ -19,6 +18,27 @@ enum Mode {
     Info,
 }
 
+fn mode_word(w: &str) -> Option<Mode> {
+    match w.to_ascii_lowercase().as_str() {
+        "summary" => Some(Mode::Summary),
+        "list" => Some(Mode::List),
+        "info" => Some(Mode::Info),
+        _ => None,
+    }
+}
+
+/// C's atof(): the longest leading decimal number, else 0.
+fn atof(s: &str) -> f64 {
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .take_while(|(i, c)| c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+')))
+        .map(|(i, c)| i + c.len_utf8())
+        .last()
+        .unwrap_or(0);
+    t[..end].parse().unwrap_or(0.0)
+}
+
 /// tdnf's display names of advisory types.
 fn type_name(kind: &str) -> &'static str {
     match kind {
@@ -32,31 +52,37 @@ fn type_name(kind: &str) -> &'static str {
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
     let a = ctx.args;
     let mut mode = Mode::Summary;
-    let mut specs = Vec::new();
-    for w in a.command_args() {
-        match w.as_str() {
-            "summary" => mode = Mode::Summary,
-            "list" => mode = Mode::List,
-            "info" => mode = Mode::Info,
-            "available" | "installed" | "updates" | "all" => {}
-            s => specs.push(s.to_string()),
-        }
+    let mut words: Vec<String> = a.command_args().to_vec();
+    // tdnf: word 1 may be the mode, the next word a scope (parsed, no effect).
+    if let Some(m) = words.first().and_then(|w| mode_word(w)) {
+        mode = m;
+        words.remove(0);
+    }
+    if words.first().is_some_and(|w| crate::query::Scope::from_word(w).is_some()) {
+        words.remove(0);
     }
     for (name, _) in &a.cmd_opts {
-        match name.as_str() {
-            "summary" => mode = Mode::Summary,
-            "list" => mode = Mode::List,
-            "info" => mode = Mode::Info,
-            _ => {}
+        if let Some(m) = mode_word(name) {
+            mode = m;
         }
     }
-    let severity = match a.value("sec-severity") {
-        Some(v) => Some(v.trim().parse::<f64>().map_err(|_| Error::new(Code::CliInvalidArgument, format!("--sec-severity expects a number, found `{v}`")))?),
-        None => None,
+    // The severity is compared as tdnf does, with atof(): a word is 0.
+    let severity = a.value("sec-severity").map(atof);
+    let filter = Filter { security: a.has("security"), severity, reboot: a.has("reboot-required") && mode != Mode::Summary };
+    let mut sack = ctx.load_sack(Needs { updateinfo: true, ..Needs::default() })?;
+    let installed = if words.is_empty() {
+        sack.installed_ids()
+    } else {
+        let mut v = Vec::new();
+        for w in &words {
+            v.extend(crate::query::select_spec(&mut sack, ctx.printer, w, crate::sack::SelectKind::List, Some(true)));
+        }
+        if v.is_empty() {
+            return Err(Error::code(Code::NoMatch));
+        }
+        v
     };
-    let filter = Filter { security: a.has("security"), severity, reboot: a.has("reboot-required") };
-    let sack = ctx.load_sack(Needs { updateinfo: true, ..Needs::default() })?;
-    let applicable = applicable(&sack, &filter, &specs);
+    let applicable = applicable(&sack, &filter, &installed);
     let p = ctx.printer;
     match mode {
         Mode::Summary => {
@@ -145,14 +171,14 @@ pub(crate) struct Filter {
 
 impl Filter {
     fn keeps(&self, adv: &Advisory) -> bool {
-        if self.security && adv.kind != "security" {
-            return false;
-        }
-        if let Some(min) = self.severity {
-            // tdnf compares with atof(): a word such as "Important" is 0.
-            let sev = adv.severity.as_deref().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(0.0);
-            if !self.security && (adv.severity.is_none() || sev < min) {
+        if self.security {
+            if adv.kind != "security" {
                 return false;
+            }
+        } else if let Some(min) = self.severity {
+            match adv.severity.as_deref() {
+                Some(sev) if atof(sev) >= min => {}
+                _ => return false,
             }
         }
         !self.reboot || needs_reboot(adv)
@@ -165,34 +191,24 @@ pub(crate) fn needs_reboot(adv: &Advisory) -> bool {
     adv.reboot_suggested || adv.packages.iter().any(|p| p.reboot_suggested)
 }
 
-/// Advisories (once each) with the file names of their packages that
-/// update an installed package of the same name and arch.
-pub(crate) fn applicable<'s>(sack: &'s Sack, filter: &Filter, specs: &[String]) -> Vec<(&'s Advisory, Vec<String>)> {
-    let mut installed: HashMap<(String, String), Vec<String>> = HashMap::new();
-    for s in sack.installed_ids() {
-        let p = sack.info(s);
-        installed.entry((p.name, p.arch)).or_default().push(p.evr);
-    }
-    let mut seen = std::collections::HashSet::new();
+/// As tdnf: for each installed package, every advisory with a package of
+/// the same name and arch and a newer EVR; tdnf prepends each entry, so the
+/// last installed package's advisories come first. An advisory shows all
+/// of its packages' file names.
+pub(crate) fn applicable<'s>(sack: &'s Sack, filter: &Filter, installed: &[crate::sack::Sid]) -> Vec<(&'s Advisory, Vec<String>)> {
     let mut out = Vec::new();
-    for adv in &sack.advisories {
-        if !filter.keeps(adv) || !seen.insert(adv.id.clone()) {
-            continue;
-        }
-        let mut files = Vec::new();
-        for pkg in &adv.packages {
-            if !specs.is_empty() && !specs.iter().any(|s| glob::Pattern::new(s).is_ok_and(|g| g.matches(&pkg.name))) {
-                continue;
+    for &s in installed {
+        let p = sack.info(s);
+        for adv in &sack.advisories {
+            let newer = adv.packages.iter().any(|pkg| {
+                let evr = if pkg.epoch > 0 { format!("{}:{}-{}", pkg.epoch, pkg.version, pkg.release) } else { format!("{}-{}", pkg.version, pkg.release) };
+                pkg.name == p.name && pkg.arch == p.arch && sack.evrcmp(&evr, &p.evr) == Ordering::Greater
+            });
+            if newer && filter.keeps(adv) {
+                out.push((adv, adv.packages.iter().map(|pkg| pkg.filename.clone()).collect()));
             }
-            let Some(evrs) = installed.get(&(pkg.name.clone(), pkg.arch.clone())) else { continue };
-            let evr = if pkg.epoch > 0 { format!("{}:{}-{}", pkg.epoch, pkg.version, pkg.release) } else { format!("{}-{}", pkg.version, pkg.release) };
-            if evrs.iter().any(|i| sack.evrcmp(&evr, i) == Ordering::Greater) {
-                files.push(pkg.filename.clone());
-            }
-        }
-        if !files.is_empty() {
-            out.push((adv, files));
         }
     }
+    out.reverse();
     out
 }

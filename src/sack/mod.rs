@@ -265,11 +265,13 @@ impl Sack {
     }
 
     /// A package's dependencies of `kind`, as rpm prints them.
+    /// `Requires` (and `Depends`) leave out pre-requires, as tdnf does.
     pub fn deps(&self, s: Sid, kind: DepKind) -> Vec<String> {
         let Some(x) = self.pool.solvable(s) else { return Vec::new() };
         let mut out = Vec::new();
         for k in kind.solv_kinds() {
-            for d in x.deps(*k) {
+            let ids = if *k == solv::DepKind::Requires { x.requires_without_pre() } else { x.deps(*k) };
+            for d in ids {
                 out.push(self.pool.dep2str(d));
             }
         }
@@ -298,26 +300,20 @@ impl Sack {
         }
     }
 
-    /// Packages whose `kind` dependencies match any of `caps` (by name, and
-    /// by version when the capability has one).
+    /// Packages whose `kind` dependencies match any of `caps`, as tdnf's
+    /// `--whatX`: a capability is looked up as a plain string (never
+    /// created, so `foo >= 1` matches nothing) and matched with libsolv's
+    /// `solvable_matchesdep`, which also looks inside rich dependencies.
     pub fn what_matches(&mut self, kind: DepKind, caps: &[&str]) -> HashSet<Sid> {
+        let ids: Vec<solv::DepId> = caps.iter().filter_map(|c| self.pool.lookup_str(c)).map(solv::DepId::from).collect();
         let mut hits = HashSet::new();
-        if kind == DepKind::Provides {
-            for cap in caps {
-                let dep = deps::dep_id(&mut self.pool, &deps::parse_capability(cap));
-                hits.extend(self.pool.whatprovides(dep));
-            }
+        if ids.is_empty() {
             return hits;
         }
-        let wanted: Vec<repodata::Dependency> = caps.iter().map(|c| deps::parse_capability(c)).collect();
         let all: Vec<Sid> = self.installed_ids().into_iter().chain(self.available_ids()).collect();
         for s in all {
-            let ds = self.deps(s, kind);
-            let matched = ds.iter().any(|d| {
-                let name = d.split_whitespace().next().unwrap_or("");
-                wanted.iter().any(|w| w.name == name || (w.name == *d))
-            });
-            if matched {
+            let Some(x) = self.pool.solvable(s) else { continue };
+            if kind.solv_kinds().iter().any(|k| ids.iter().any(|d| x.matches_dep(*k, *d))) {
                 hits.insert(s);
             }
         }

@@ -138,7 +138,21 @@ fn repoquery_selects_and_queries() {
     assert_eq!(v[0]["Nevra"], "spike-gamma-1.0-1.noarch");
     assert!(v[0]["Provides"].as_array().unwrap().iter().any(|p| p == "spike-gamma = 1.0-1"), "{}", out.stdout);
     let out = ctx.run(&["repoquery", "--source", "spike-gamma"]);
-    assert_eq!(out.stdout, "spike-gamma-1.0-1.src.rpm\n");
+    assert_eq!(out.stdout, "spike-gamma-1.0-1.src\n");
+    let out = ctx.run(&["repoquery", "--qf", "%{name}\\t%{sourcerpm}", "spike-gamma"]);
+    assert_eq!(out.stdout, "spike-gamma\tspike-gamma-1.0-1.src\n");
+    // Rich dependencies are searched; versioned strings match nothing.
+    let out = ctx.run(&["repoquery", "--whatrequires", "spike-gamma"]);
+    assert!(out.stdout.contains("spike-beta-1.0-1.noarch\n"), "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["repoquery", "--whatprovides", "alpha-api = 2.0"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+    let out = ctx.run(&["repoquery", "--extras", "--installed"]);
+    assert_eq!(out.code, 1622 & 0xff);
+    // Pre-requires are not requires.
+    let out = ctx.run(&["repoquery", "--requires", "spike-alpha-2.0"]);
+    assert_eq!(out.stdout, "spike-setup\n", "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["repoquery", "--requires-pre", "spike-alpha-2.0"]);
+    assert_eq!(out.stdout, "/bin/sh\n", "{}", out.snapshot(&ctx));
     let out = ctx.run(&["repoquery", "--location", "spike-gamma"]);
     assert!(out.stdout.starts_with("file://") && out.stdout.ends_with("/spike-gamma-1.0-1.noarch.rpm\n"), "{}", out.stdout);
     let out = ctx.run(&["repoquery", "--duplicates"]);

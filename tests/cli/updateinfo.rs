@@ -46,6 +46,13 @@ fn updateinfo_filters() {
     assert_eq!(v.as_array().unwrap().len(), 1, "{}", out.stdout);
     assert_eq!(v[0]["NeedsReboot"], true);
     assert_eq!(v[0]["Type"], "Bugfix");
-    let out = ctx.run(&["--sec-severity=high", "updateinfo"]);
-    assert_eq!(out.code, 902 & 0xff, "{}", out.snapshot(&ctx));
+    // atof(): a word is severity 0, which every advisory with a severity meets.
+    let out = ctx.run(&["-j", "--sec-severity=high", "updateinfo", "list"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(!out.json().as_array().unwrap().is_empty());
+    // Specs select installed packages; no match is 1011.
+    let out = ctx.run(&["updateinfo", "LIST", "spike-alpha.x86_64"]);
+    assert!(out.stdout.contains(" spike-alpha-2.0-1.x86_64.rpm\n"), "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["updateinfo", "nosuch"]);
+    assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
 }
