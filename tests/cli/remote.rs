@@ -84,6 +84,27 @@ fn download_dying_half_way_is_refused_and_leaves_nothing() {
 }
 
 #[test]
+fn http_proxy_from_the_environment_and_from_the_config() {
+    let proxy = server::serve(test_repo(), Faults::default());
+    let ctx = TestContext::new();
+    // A host that does not resolve: only the proxy can answer.
+    ctx.add_repo("viaproxy", "http://repo.example.invalid", "retries=1");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tdnf"))
+        .args(["-c", ctx.conf.to_str().unwrap(), "--installroot", ctx.root.to_str().unwrap(), "-j", "list", "spike-gamma"])
+        .env("http_proxy", proxy.url(false))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with(r#"[{"Name":"spike-gamma""#), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(proxy.log.lock().unwrap().iter().any(|p| p == "/repodata/repomd.xml"));
+    // proxy= in the repo file.
+    let ctx = TestContext::new();
+    ctx.add_repo("viaproxy", "http://repo.example.invalid", &format!("proxy={}", proxy.url(false)));
+    let out = ctx.run(&["-j", "list", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+}
+
+#[test]
 fn mirror_fallback_on_404() {
     let empty = tempfile::tempdir().unwrap();
     let bad = server::serve(empty.path(), Faults::default());

@@ -72,7 +72,11 @@ fn handle<S: Read + Write>(stream: S, root: &Path, faults: &Faults, log: &Mutex<
     if reader.read_line(&mut line).is_err() {
         return;
     }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    // As an HTTP proxy the request line carries the absolute URL.
+    if let Some(rest) = path.strip_prefix("http://") {
+        path = rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_else(|| "/".to_string());
+    }
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
