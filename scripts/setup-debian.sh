@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing need on Debian 12 (idempotent).
 set -euo pipefail
-PKGS=(cmake gcc bc rpm createrepo-c gnupg busybox-static file openssl python3-rpm util-linux)
+PKGS=(cmake gcc bc rpm createrepo-c gnupg busybox-static file openssl python3-rpm util-linux valgrind)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
