@@ -50,6 +50,7 @@ pub enum Code {
     CurlUrlMalformat = 1204,
     CurlCouldntResolveHost = 1207,
     CurlCouldntConnect = 1208,
+    CurlFileCouldntReadFile = 1238,
     CurlOperationTimedout = 1229,
     CurlSslConnect = 1236,
     CurlPeerFailedVerification = 1261,
@@ -136,6 +137,7 @@ impl Code {
             CurlUrlMalformat => "URL seems to be corrupted. Please clean all and makecache",
             CurlCouldntResolveHost => "Couldn't resolve host name",
             CurlCouldntConnect => "Couldn't connect to server",
+            CurlFileCouldntReadFile => "Couldn't read a file:// file",
             CurlOperationTimedout => "Timeout was reached",
             CurlSslConnect => "SSL connect error",
             CurlPeerFailedVerification => {

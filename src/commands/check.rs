@@ -60,6 +60,17 @@ pub(crate) fn report_problems(printer: &Printer, problems: &[Problem], skip: Ski
     Ok(())
 }
 
+/// Solve, report the problems, or say all is well.
+fn finish(ctx: &Context<'_>, pool: &Pool, jobs: &Jobs, skip: Skip) -> Result<u8> {
+    let problems = solve_all(pool, jobs);
+    report_problems(ctx.printer, &problems, skip)?;
+    ctx.printer.data("Check completed without issues\n");
+    if ctx.printer.is_json() {
+        ctx.printer.json_raw("{}");
+    }
+    Ok(0)
+}
+
 fn solve_all(pool: &Pool, jobs: &Jobs) -> Vec<Problem> {
     let mut solver = solv::Solver::new(pool);
     for (flag, on) in tdnf_solver_flags() {
@@ -83,13 +94,7 @@ pub(super) fn run_check(ctx: &mut Context<'_>) -> Result<u8> {
         let id = pool.intern(name);
         jobs.name(Job::INSTALL, id);
     }
-    let problems = solve_all(&pool, &jobs);
-    report_problems(ctx.printer, &problems, skip)?;
-    ctx.printer.data("Check completed without issues\n");
-    if ctx.printer.is_json() {
-        ctx.printer.json_raw("{}");
-    }
-    Ok(0)
+    finish(ctx, &pool, &jobs, skip)
 }
 
 /// Every `*.rpm` below `dir` (subdirectories too, dot entries skipped), as
@@ -142,11 +147,5 @@ pub(super) fn run_check_local(ctx: &mut Context<'_>) -> Result<u8> {
     for s in ids {
         jobs.solvable(Job::INSTALL, s);
     }
-    let problems = solve_all(&pool, &jobs);
-    report_problems(ctx.printer, &problems, skip)?;
-    ctx.printer.data("Check completed without issues\n");
-    if ctx.printer.is_json() {
-        ctx.printer.json_raw("{}");
-    }
-    Ok(0)
+    finish(ctx, &pool, &jobs, skip)
 }

@@ -1,19 +1,13 @@
 //! `tdnf info [scope] [specs]`.
 
-use super::list::{needs_for, scope_and_specs};
+use super::list::select_listed;
 use crate::context::Context;
-use crate::error::{Code, Result};
+use crate::error::Result;
 use crate::output::format::format_size;
 use crate::output::views::InfoItem;
-use crate::query;
 
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
-    let (scope, specs) = scope_and_specs(ctx);
-    let mut sack = ctx.load_sack(needs_for(scope))?;
-    let ids = match query::list_scope(&mut sack, ctx.printer, scope, &specs) {
-        Err(e) if e.kind() == Code::NoMatch && ctx.printer.is_json() => Vec::new(),
-        r => r?,
-    };
+    let (sack, ids) = select_listed(ctx)?;
     let items: Vec<InfoItem> = ids
         .iter()
         .map(|&s| {

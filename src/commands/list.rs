@@ -31,13 +31,20 @@ pub(super) fn needs_for(scope: Scope) -> Needs {
     }
 }
 
-pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
+/// Load the sack and select what `list`/`info` show; no match is 1011 in
+/// text mode and an empty result (`[]`) with `-j`.
+pub(super) fn select_listed(ctx: &mut Context<'_>) -> Result<(Sack, Vec<Sid>)> {
     let (scope, specs) = scope_and_specs(ctx);
     let mut sack = ctx.load_sack(needs_for(scope))?;
     let ids = match query::list_scope(&mut sack, ctx.printer, scope, &specs) {
         Err(e) if e.kind() == Code::NoMatch && ctx.printer.is_json() => Vec::new(),
         r => r?,
     };
+    Ok((sack, ids))
+}
+
+pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
+    let (sack, ids) = select_listed(ctx)?;
     print_rows(ctx, &sack, &ids);
     Ok(0)
 }

@@ -125,7 +125,9 @@ impl Downloader {
     fn download_to(&self, url: &str, part: &Path, expect: &Expect, opts: &NetOptions) -> std::result::Result<(), Attempt> {
         let cap = expect.max_size.or(expect.size).unwrap_or(UNKNOWN_SIZE_CAP);
         let mut reader: Box<dyn Read> = if let Some(path) = url.strip_prefix("file://") {
-            let f = fs_err::File::open(path).map_err(|e| Attempt::Final(Error::io(url, e)))?;
+            // curl's CURLE_FILE_COULDNT_READ_FILE (tdnf: 1201 + 37).
+            let f = fs_err::File::open(path)
+                .map_err(|e| Attempt::Final(Error::new(Code::CurlFileCouldntReadFile, format!("{url}: {e}"))))?;
             Box::new(f)
         } else if url.starts_with("http://") || url.starts_with("https://") {
             let client = self.client(opts).map_err(Attempt::Final)?;

@@ -121,7 +121,7 @@ fn skip_if_unavailable_disables_the_repo() {
     let out = ctx.run(&["list", "spike-gamma"]);
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     assert!(out.stdout.contains("Disabling Repo: 'Repo gone'\n"), "{}", out.snapshot(&ctx));
-    assert!(out.stderr.starts_with("Error(1602) : file:///nonexistent/repo/repodata/repomd.xml"), "{}", out.stderr);
+    assert!(out.stderr.starts_with("Error(1238) : file:///nonexistent/repo/repodata/repomd.xml"), "{}", out.stderr);
     assert!(out.stderr.contains("Error: Failed to synchronize cache for repo 'Repo gone'\n"), "{}", out.stderr);
     let out = ctx.run(&["-j", "list", "spike-gamma"]);
     assert_eq!(out.json()[0]["Name"], "spike-gamma", "{}", out.snapshot(&ctx));
