@@ -9,7 +9,7 @@ use crate::sack::Needs;
 pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
     let mut terms: Vec<String> = ctx.args.command_args().to_vec();
     // tdnf skips a first word that starts with "all" (strncasecmp, 3).
-    if terms.first().is_some_and(|t| t.len() >= 3 && t[..3].eq_ignore_ascii_case("all")) {
+    if terms.first().is_some_and(|t| t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("all"))) {
         terms.remove(0);
     }
     if terms.is_empty() {

@@ -90,6 +90,9 @@ fn search_terms_and_no_match() {
     assert_eq!(out.stderr, "Error(1599) : No matches found\n");
     let out = ctx.run(&["-j", "search", "zzznothing"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, "[]"));
+    // Non-ASCII terms are fine (no byte slicing inside a character).
+    let out = ctx.run(&["search", "ab€"]);
+    assert_eq!(out.code, 1599 & 0xff, "{}", out.snapshot(&ctx));
     let out = ctx.run(&["search", "all", "gamma"]);
     assert!(out.stdout.lines().any(|l| l.starts_with("spike-gamma : ")), "{}", out.stdout);
 }
