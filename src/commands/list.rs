@@ -53,8 +53,8 @@ pub(super) fn print_rows(ctx: &Context<'_>, sack: &Sack, ids: &[Sid]) {
     let items: Vec<ListItem> = ids
         .iter()
         .map(|&s| {
-            let p = sack.info(s);
-            ListItem { name: p.name, arch: p.arch, evr: p.evr, repo: p.repo }
+            let (name, arch, evr, repo) = sack.brief(s);
+            ListItem { name, arch, evr, repo }
         })
         .collect();
     if ctx.printer.is_json() {

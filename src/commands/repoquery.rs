@@ -167,7 +167,8 @@ fn print(ctx: &Context<'_>, sack: &Sack, ids: &[Sid], dep_query: Option<(&str, D
         }
     } else {
         for &s in ids {
-            out.push_str(&format!("{}\n", sack.info(s).nvra()));
+            out.push_str(&sack.nvra(s));
+            out.push('\n');
         }
     }
     ctx.printer.data(&out);

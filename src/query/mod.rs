@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::error::{Code, Error, Result};
 use crate::output::Printer;
-use crate::sack::{PkgInfo, Sack, SelectKind, Sid};
+use crate::sack::{Sack, SelectKind, Sid};
 
 /// `list`/`info` scopes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,11 +114,11 @@ fn dedup_keep_order(ids: Vec<Sid>) -> Vec<Sid> {
 /// name and a compatible arch that is newer (`up`) — or the newest that is
 /// older (`!up`).
 pub fn up_down_candidates(sack: &Sack, installed: &[Sid], up: bool) -> Vec<Sid> {
-    let mut by_name: std::collections::HashMap<String, Vec<(Sid, PkgInfo)>> = std::collections::HashMap::new();
+    let mut by_name: std::collections::HashMap<String, Vec<(Sid, String)>> = std::collections::HashMap::new();
     for a in sack.available_ids() {
         if sack.visible(a) {
-            let p = sack.info(a);
-            by_name.entry(p.name.clone()).or_default().push((a, p));
+            let (name, _, evr, _) = sack.brief(a);
+            by_name.entry(name).or_default().push((a, evr));
         }
     }
     // As tdnf (`SolvFindUpDownCandidateForSinglePkg`): every available
@@ -126,10 +126,10 @@ pub fn up_down_candidates(sack: &Sack, installed: &[Sid], up: bool) -> Vec<Sid> 
     // package, in installed order.
     let mut out = Vec::new();
     for &inst in installed {
-        let i = sack.info(inst);
-        let Some(cands) = by_name.get(&i.name) else { continue };
-        for (s, c) in cands {
-            let ord = sack.evrcmp(&c.evr, &i.evr);
+        let (name, _, inst_evr, _) = sack.brief(inst);
+        let Some(cands) = by_name.get(&name) else { continue };
+        for (s, evr) in cands {
+            let ord = sack.evrcmp(evr, &inst_evr);
             if (up && ord == Ordering::Greater) || (!up && ord == Ordering::Less) {
                 out.push(*s);
             }

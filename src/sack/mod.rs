@@ -189,6 +189,21 @@ impl Sack {
         !self.excludes.iter().any(|p| p.matches(name))
     }
 
+    /// Name, arch, EVR and repo only: what list rows need, without the
+    /// attribute lookups of [`Sack::info`].
+    pub fn brief(&self, s: Sid) -> (String, String, String, String) {
+        let Some(x) = self.pool.solvable(s) else { return Default::default() };
+        let repo = if x.is_installed() { SYSTEM_REPO.to_string() } else { x.repo().name().to_string() };
+        (x.name().to_string(), x.arch().to_string(), x.evr().to_string(), repo)
+    }
+
+    /// `name-version-release.arch`, cheaply.
+    pub fn nvra(&self, s: Sid) -> String {
+        let Some(x) = self.pool.solvable(s) else { return String::new() };
+        let (_, v, r) = x.evr_parts();
+        format!("{}-{v}-{r}.{}", x.name(), x.arch())
+    }
+
     pub fn info(&self, s: Sid) -> PkgInfo {
         let Some(x) = self.pool.solvable(s) else {
             return PkgInfo {
