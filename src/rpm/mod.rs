@@ -3,11 +3,13 @@
 //! * [`header`]: the header blob format, with strict bounds checks;
 //! * [`file`]: lead + signature header + main header of a `.rpm`;
 //! * [`package`]: header → [`repodata::Package`], with libsolv's dependency rules;
+//! * [`payload`]: digest checks and a streaming cpio payload reader;
 //! * [`tags`]: tag numbers, data types and flag bits.
 
 pub mod file;
 pub mod header;
 pub mod package;
+pub mod payload;
 pub mod tags;
 
 #[cfg(test)]
