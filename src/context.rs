@@ -130,8 +130,12 @@ impl<'a> Context<'a> {
     /// Load the sack with what the command needs.
     pub fn load_sack(&mut self, needs: Needs) -> Result<Sack> {
         let repos = if needs.available { self.sync_enabled()? } else { Vec::new() };
-        let installed: Vec<InstalledPackage> = if needs.installed { self.installed()?.to_vec() } else { Vec::new() };
-        Sack::load(&self.settings, &self.downloader, self.printer, repos, &installed, needs)
+        if needs.installed {
+            self.installed()?;
+        }
+        // Borrowed, not copied: the installed set can be large.
+        let installed = if needs.installed { self.installed.as_deref().unwrap_or(&[]) } else { &[] };
+        Sack::load(&self.settings, &self.downloader, self.printer, repos, installed, needs)
     }
 }
 
