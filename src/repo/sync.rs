@@ -78,11 +78,13 @@ pub fn sync(
         if !have {
             return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
         }
-    } else if !have || policy.refresh || cache.is_expired(repo.metadata_expire) {
-        printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
-        refresh(dl, repo, &cache, &net, policy)?;
     }
+    // Mirror lists and metalinks are fetched (at most) once per run, here.
     let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;
+    if !policy.cache_only && (!have || policy.refresh || cache.is_expired(repo.metadata_expire)) {
+        printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
+        refresh(dl, repo, &cache, &base_urls, &net, policy)?;
+    }
     let bytes = fs_err::read(&repomd_path).map_err(|e| Error::io(repomd_path.display(), e))?;
     let repomd = Repomd::parse(BufReader::new(bytes.as_slice()), &repomd_path.display().to_string())?;
     let repomd_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
@@ -90,8 +92,7 @@ pub fn sync(
 }
 
 /// Download a fresh repomd.xml; replace the cached metadata only if it changed.
-fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, net: &NetOptions, policy: SyncPolicy) -> Result<()> {
-    let bases = base_urls(dl, repo, cache, net, false)?;
+fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, bases: &[String], net: &NetOptions, policy: SyncPolicy) -> Result<()> {
     let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml")).collect();
     let tmp = cache.tmp().join("repomd.xml");
     dl.fetch(&urls, &tmp, &Expect::default(), net)?;
