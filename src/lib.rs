@@ -25,6 +25,7 @@ pub mod config;
 pub mod context;
 pub mod download;
 pub mod error;
+pub mod fsroot;
 pub mod output;
 pub mod query;
 pub mod repo;

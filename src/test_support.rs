@@ -2,6 +2,15 @@
 
 use std::path::PathBuf;
 
+/// The process umask is global: tests that change it hold this lock, so
+/// that two of them never save and restore each other's value.
+pub(crate) static UMASK_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Hold [`UMASK_LOCK`] (a failed test does not poison it for the others).
+pub(crate) fn umask_lock() -> std::sync::MutexGuard<'static, ()> {
+    UMASK_LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The shared corpus (`TDNF_CORPUS`, else `../shared/corpus` beside the checkout).
 pub(crate) fn corpus() -> PathBuf {
     let p = std::env::var_os("TDNF_CORPUS")

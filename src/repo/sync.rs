@@ -74,10 +74,8 @@ pub fn sync(
     let cache = RepoCache::new(cachedir, repo);
     let repomd_path = cache.repomd();
     let have = repomd_path.is_file();
-    if policy.cache_only {
-        if !have {
-            return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
-        }
+    if policy.cache_only && !have {
+        return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
     }
     // Mirror lists and metalinks are fetched (at most) once per run, here.
     let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 pub mod dbpath;
 pub mod sqlite;
+pub mod writer;
 
 #[cfg(test)]
 mod tests;

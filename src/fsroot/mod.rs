@@ -1,0 +1,312 @@
+//! Writing files confined to an install root: the bottom layer of the
+//! transaction engine.
+//!
+//! Everything goes through a [`Root`], an open directory descriptor; paths
+//! are always relative to it (a leading `/` means the root), `..` in a
+//! caller's path is refused, and symlinks met on the way are resolved inside
+//! the root by [`resolve`]'s own walk, following rpm's CVE-2021-35939 rule
+//! (a link is followed only if owned by root or by its target's owner). The
+//! last component of a path is never followed.
+//!
+//! Write protocol (rpm 4.18 fsm): a file is created as `<name>;<tid %08x>`
+//! with `O_CREAT|O_EXCL|O_NOFOLLOW`, filled, chowned (only when running as
+//! root; otherwise a warning is recorded), chmod-ed with the exact mode after
+//! the chown (so setuid bits survive and the umask never matters), given its
+//! mtime, then `renameat`-ed onto its final name. There is no per-file fsync:
+//! call [`Root::sync`] once per package or batch.
+
+mod owners;
+pub mod resolve;
+#[cfg(test)]
+mod tests;
+
+use std::io::Read;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::path::Path;
+use std::sync::Mutex;
+
+use nix::errno::Errno;
+use nix::fcntl::{AtFlags, OFlag, open, openat, renameat};
+use nix::sys::stat::{FileStat, Mode, UtimensatFlags, fchmod, fstat, fstatat, futimens, utimensat};
+use nix::sys::time::TimeSpec;
+use nix::unistd::{Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, symlinkat, syncfs, unlinkat};
+
+pub use owners::{group_id_or_root, lookup_group, lookup_user, user_id_or_root};
+use resolve::{Walker, caller_components};
+
+/// An error of a confined file operation; each names the path.
+#[derive(Debug, thiserror::Error)]
+pub enum FsError {
+    /// A system call failed.
+    #[error("{op} {path}: {source}")]
+    Io {
+        /// The operation (`open`, `write`, `rename`, ...).
+        op: &'static str,
+        /// The path, relative to the install root.
+        path: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The path has a `..` component.
+    #[error("{path}: '..' is not allowed in a path inside the install root")]
+    Escape { path: String },
+    /// The path is empty, names the root itself, or has a NUL byte.
+    #[error("{path}: invalid path: {reason}")]
+    InvalidPath { path: String, reason: &'static str },
+    /// More than [`resolve::MAX_SYMLINKS`] symlinks on the way.
+    #[error("{path}: too many levels of symbolic links")]
+    SymlinkLoop { path: String },
+    /// A symlink on the way is owned neither by root nor by its target's owner.
+    #[error("{path}: not following symlink {component:?} owned by uid {link_uid} (its target is owned by uid {target_uid})")]
+    UnsafeSymlink { path: String, component: String, link_uid: u32, target_uid: u32 },
+    /// A component on the way is neither a directory nor a symlink.
+    #[error("{path}: {component:?} is not a directory")]
+    NotADirectory { path: String, component: String },
+}
+
+impl FsError {
+    /// The errno of a failed system call, if that is what this is.
+    pub fn errno(&self) -> Option<Errno> {
+        match self {
+            FsError::Io { source, .. } => source.raw_os_error().map(Errno::from_raw),
+            _ => None,
+        }
+    }
+
+    /// Whether the path (or a directory on the way) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.errno() == Some(Errno::ENOENT)
+    }
+}
+
+/// The result of a confined file operation.
+pub type Result<T> = std::result::Result<T, FsError>;
+
+/// An install root: every operation stays below this directory.
+#[derive(Debug)]
+pub struct Root {
+    /// `O_RDONLY|O_DIRECTORY` (not `O_PATH`: `syncfs` needs a real fd).
+    fd: OwnedFd,
+    /// Whether to chown (only root can give files away).
+    chown: bool,
+    warnings: Mutex<Vec<String>>,
+}
+
+/// The temp name rpm uses while a file is being written: `name;<tid %08x>`.
+pub fn temp_name(name: &str, tid: u32) -> String {
+    format!("{name};{tid:08x}")
+}
+
+fn io_err<'a>(op: &'static str, path: &'a str) -> impl FnOnce(Errno) -> FsError + 'a {
+    move |e| FsError::Io { op, path: path.to_owned(), source: e.into() }
+}
+
+/// Unlinks a temp file on drop unless disarmed (error paths).
+struct TempGuard<'a> {
+    dir: BorrowedFd<'a>,
+    name: &'a str,
+    armed: bool,
+}
+
+impl Drop for TempGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = unlinkat(self.dir, self.name, UnlinkatFlags::NoRemoveDir);
+        }
+    }
+}
+
+impl Root {
+    /// Open the install root `path` (a host path; it must be a directory).
+    pub fn open(path: impl AsRef<Path>) -> Result<Root> {
+        let path = path.as_ref();
+        let fd = open(path, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(|e| FsError::Io { op: "open root", path: path.display().to_string(), source: e.into() })?;
+        Ok(Root { fd, chown: Uid::effective().is_root(), warnings: Mutex::new(Vec::new()) })
+    }
+
+    /// The root directory's descriptor.
+    pub fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+
+    /// Record a warning (e.g. a skipped chown, an unknown user).
+    pub fn warn(&self, msg: String) {
+        self.warnings.lock().unwrap_or_else(|e| e.into_inner()).push(msg);
+    }
+
+    /// The warnings recorded so far, emptying the list.
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// The directory holding `path`'s last component, and that component.
+    /// Every directory on the way is resolved inside the root (see
+    /// [`resolve`]); the last component itself is not looked at.
+    pub fn resolve_parent(&self, path: &str) -> Result<(OwnedFd, String)> {
+        let mut comps = caller_components(path)?;
+        let Some(last) = comps.pop() else {
+            return Err(FsError::InvalidPath { path: path.to_owned(), reason: "no file name" });
+        };
+        let os: Vec<&std::ffi::OsStr> = comps.iter().map(std::ffi::OsStr::new).collect();
+        let mut stack = Walker::new(self, path).walk(Vec::new(), &os, false, None)?;
+        let dir = match stack.pop() {
+            Some(fd) => fd,
+            None => self.fd.try_clone().map_err(|e| FsError::Io { op: "dup", path: path.to_owned(), source: e })?,
+        };
+        Ok((dir, last.to_owned()))
+    }
+
+    /// Create `path` and its missing parents, each new one with exactly
+    /// `mode` (owned by the caller: root when installing). Existing
+    /// directories (and symlinks to directories, per the rule) are kept.
+    pub fn mkdir_all(&self, path: &str, mode: u32) -> Result<()> {
+        let comps = caller_components(path)?;
+        let os: Vec<&std::ffi::OsStr> = comps.iter().map(std::ffi::OsStr::new).collect();
+        let mode = Mode::from_bits_truncate(mode & 0o7777);
+        Walker::new(self, path).walk(Vec::new(), &os, false, Some(mode))?;
+        Ok(())
+    }
+
+    /// Give the file `fd` its owner, or record why not.
+    fn chown_fd(&self, fd: BorrowedFd<'_>, uid: u32, gid: u32, path: &str) -> Result<()> {
+        if self.chown {
+            fchown(fd, Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid))).map_err(io_err("chown", path))
+        } else {
+            self.warn(format!("{path}: not running as root, owner {uid}:{gid} not set"));
+            Ok(())
+        }
+    }
+
+    /// Create `name` in `dir` with `make`; a leftover of the same name (a
+    /// crashed run with the same tid) is removed and the call retried once.
+    fn make_temp<T>(&self, dir: BorrowedFd<'_>, name: &str, path: &str, make: impl Fn() -> nix::Result<T>) -> Result<T> {
+        match make() {
+            Err(Errno::EEXIST) => {
+                unlinkat(dir, name, UnlinkatFlags::NoRemoveDir).map_err(io_err("unlink", path))?;
+                make().map_err(io_err("create", path))
+            }
+            r => r.map_err(io_err("create", path)),
+        }
+    }
+
+    /// Write a regular file: `reader`'s bytes into `<name>;<tid>`, owner,
+    /// exact `mode` (permission and setuid/setgid/sticky bits), mtime, then
+    /// rename onto `path` (replacing a file or symlink there, never
+    /// following it). The parent directory must exist.
+    #[allow(clippy::too_many_arguments)]
+    pub fn write_file(
+        &self,
+        path: &str,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+        mtime: i64,
+        mut reader: impl Read,
+        tid: u32,
+    ) -> Result<()> {
+        let (dir, name) = self.resolve_parent(path)?;
+        let tmp = temp_name(&name, tid);
+        let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
+        let fd = self.make_temp(dir.as_fd(), &tmp, path, || {
+            openat(&dir, tmp.as_str(), flags, Mode::S_IRUSR | Mode::S_IWUSR)
+        })?;
+        let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
+        let mut file = std::fs::File::from(fd);
+        std::io::copy(&mut reader, &mut file)
+            .map_err(|e| FsError::Io { op: "write", path: path.to_owned(), source: e })?;
+        self.chown_fd(file.as_fd(), uid, gid, path)?;
+        fchmod(&file, Mode::from_bits_truncate(mode & 0o7777)).map_err(io_err("chmod", path))?;
+        let ts = TimeSpec::new(mtime, 0);
+        futimens(&file, &ts, &ts).map_err(io_err("utime", path))?;
+        drop(file);
+        renameat(&dir, tmp.as_str(), &dir, name.as_str()).map_err(io_err("rename", path))?;
+        guard.armed = false;
+        Ok(())
+    }
+
+    /// Create the symlink `path -> target` (target stored verbatim) via a
+    /// temp name and rename; an existing directory at `path` is an error.
+    pub fn symlink(&self, path: &str, target: &str, uid: u32, gid: u32, mtime: i64, tid: u32) -> Result<()> {
+        let (dir, name) = self.resolve_parent(path)?;
+        let tmp = temp_name(&name, tid);
+        self.make_temp(dir.as_fd(), &tmp, path, || symlinkat(target, &dir, tmp.as_str()))?;
+        let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
+        if self.chown {
+            fchownat(&dir, tmp.as_str(), Some(Uid::from_raw(uid)), Some(Gid::from_raw(gid)), AtFlags::AT_SYMLINK_NOFOLLOW)
+                .map_err(io_err("chown", path))?;
+        } else {
+            self.warn(format!("{path}: not running as root, owner {uid}:{gid} not set"));
+        }
+        let ts = TimeSpec::new(mtime, 0);
+        utimensat(&dir, tmp.as_str(), &ts, &ts, UtimensatFlags::NoFollowSymlink).map_err(io_err("utime", path))?;
+        renameat(&dir, tmp.as_str(), &dir, name.as_str()).map_err(io_err("rename", path))?;
+        guard.armed = false;
+        Ok(())
+    }
+
+    /// Make `new` a hard link of `existing` (not following a symlink at
+    /// `existing`), via `<new>;<tid>` and rename (replacing `new`).
+    pub fn hardlink(&self, existing: &str, new: &str, tid: u32) -> Result<()> {
+        let (odir, oname) = self.resolve_parent(existing)?;
+        let (ndir, nname) = self.resolve_parent(new)?;
+        let tmp = temp_name(&nname, tid);
+        self.make_temp(ndir.as_fd(), &tmp, new, || {
+            linkat(&odir, oname.as_str(), &ndir, tmp.as_str(), AtFlags::empty())
+        })?;
+        let _guard = TempGuard { dir: ndir.as_fd(), name: &tmp, armed: true };
+        renameat(&ndir, tmp.as_str(), &ndir, nname.as_str()).map_err(io_err("rename", new))?;
+        // If `new` already was this inode, rename did nothing and the temp
+        // name is still there: the guard removes it in every case.
+        Ok(())
+    }
+
+    /// Remove a non-directory.
+    pub fn remove(&self, path: &str) -> Result<()> {
+        let (dir, name) = self.resolve_parent(path)?;
+        unlinkat(&dir, name.as_str(), UnlinkatFlags::NoRemoveDir).map_err(io_err("unlink", path))
+    }
+
+    /// Remove a directory if it is empty; `Ok(false)` when it is not.
+    pub fn rmdir_if_empty(&self, path: &str) -> Result<bool> {
+        let (dir, name) = self.resolve_parent(path)?;
+        match unlinkat(&dir, name.as_str(), UnlinkatFlags::RemoveDir) {
+            Ok(()) => Ok(true),
+            Err(Errno::ENOTEMPTY | Errno::EEXIST) => Ok(false),
+            Err(e) => Err(io_err("rmdir", path)(e)),
+        }
+    }
+
+    /// `lstat` of `path` (the root itself for `/`).
+    pub fn lstat(&self, path: &str) -> Result<FileStat> {
+        if caller_components(path)?.is_empty() {
+            return fstat(&self.fd).map_err(io_err("stat", path));
+        }
+        let (dir, name) = self.resolve_parent(path)?;
+        fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW).map_err(io_err("lstat", path))
+    }
+
+    /// Read a regular file (at most `limit` bytes); its last component is
+    /// not followed, FIFOs and devices are refused without blocking.
+    pub fn read_file(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
+        let (dir, name) = self.resolve_parent(path)?;
+        let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
+        let fd = openat(&dir, name.as_str(), flags, Mode::empty()).map_err(io_err("open", path))?;
+        let st = fstat(&fd).map_err(io_err("stat", path))?;
+        if st.st_mode & libc::S_IFMT != libc::S_IFREG {
+            return Err(FsError::InvalidPath { path: path.to_owned(), reason: "not a regular file" });
+        }
+        let mut out = Vec::new();
+        std::fs::File::from(fd)
+            .take(limit)
+            .read_to_end(&mut out)
+            .map_err(|e| FsError::Io { op: "read", path: path.to_owned(), source: e })?;
+        Ok(out)
+    }
+
+    /// One `syncfs` of the root's filesystem (per package or batch).
+    pub fn sync(&self) -> Result<()> {
+        syncfs(&self.fd).map_err(io_err("syncfs", "/"))
+    }
+}
