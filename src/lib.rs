@@ -10,8 +10,10 @@
 //! * [`repo`] — metadata sync and the per-repo cache layout.
 //! * [`download`] — HTTP/file fetching with mirrors, retries, TLS, size caps.
 //! * [`sack`] — repodata and rpmdb packages into libsolv; the `.solv` cache.
-//! * [`rpm`] — reading rpm headers and `.rpm` files.
-//! * [`rpmdb`] — reading rpm's sqlite database (never modifying it).
+//! * [`rpm`] — reading rpm headers, `.rpm` files and payloads (digests, cpio).
+//! * [`rpmdb`] — rpm's sqlite database: the read-only reader commands use, and
+//!   the writer the transaction engine will use.
+//! * [`fsroot`] — writing files confined to an install root (engine groundwork).
 //! * [`output`] — the [`output::Printer`], JSON views, text formats.
 //! * [`error`] — the one error type and the table of tdnf codes.
 //!
