@@ -14,6 +14,8 @@
 //! * [`rpmdb`] — rpm's sqlite database: the read-only reader commands use, and
 //!   the writer the transaction engine will use.
 //! * [`fsroot`] — writing files confined to an install root (engine groundwork).
+//! * [`transaction`] — a minimal executor over those pieces: install one `.rpm`
+//!   into a root, erase one package (no scriptlets or config rules yet).
 //! * [`output`] — the [`output::Printer`], JSON views, text formats.
 //! * [`error`] — the one error type and the table of tdnf codes.
 //!
@@ -34,6 +36,7 @@ pub mod repo;
 pub mod rpm;
 pub mod rpmdb;
 pub mod sack;
+pub mod transaction;
 
 #[cfg(test)]
 pub(crate) mod test_support;
