@@ -358,6 +358,26 @@ impl Header {
         self.raw_strings(tag).into_iter().map(String::from_utf8_lossy).collect()
     }
 
+    /// The file paths: DIRNAMES\[DIRINDEXES\[i\]\] + BASENAMES\[i\], or the
+    /// legacy OLDFILENAMES. The one place that decodes them (the package
+    /// model, the payload reader and the executor all use it).
+    pub fn file_paths(&self) -> Result<Vec<String>, &'static str> {
+        use crate::rpm::tags::{RPMTAG_BASENAMES, RPMTAG_DIRINDEXES, RPMTAG_DIRNAMES, RPMTAG_OLDFILENAMES};
+        let base = self.string_array_lossy(RPMTAG_BASENAMES);
+        if base.is_empty() {
+            return Ok(self.string_array_lossy(RPMTAG_OLDFILENAMES).iter().map(|p| p.to_string()).collect());
+        }
+        let dirs = self.string_array_lossy(RPMTAG_DIRNAMES);
+        let idx = self.u32_array(RPMTAG_DIRINDEXES);
+        if idx.len() != base.len() {
+            return Err("DIRINDEXES and BASENAMES differ in length");
+        }
+        base.iter()
+            .zip(&idx)
+            .map(|(b, &d)| dirs.get(d as usize).map(|dir| format!("{dir}{b}")).ok_or("DIRINDEXES entry out of range"))
+            .collect()
+    }
+
     /// An INT32 array; empty when absent or of another type.
     pub fn u32_array(&self, tag: u32) -> Vec<u32> {
         let Some((_, d)) = self.typed(tag, &[RPM_INT32_TYPE]) else { return Vec::new() };

@@ -128,7 +128,6 @@ fn weak_deps(h: &Header, tags: [u32; 3], old: [u32; 3], strong: bool) -> Result<
 /// The file list from BASENAMES/DIRNAMES/DIRINDEXES (or legacy OLDFILENAMES),
 /// typed as createrepo does: `Dir` by mode, else `Ghost` by flag.
 fn files(h: &Header) -> Result<Vec<FileEntry>, PackageError> {
-    let base = h.string_array_lossy(RPMTAG_BASENAMES);
     let modes = h.u16_array(RPMTAG_FILEMODES);
     let flags = h.u32_array(RPMTAG_FILEFLAGS);
     let kind = |i: usize| {
@@ -140,21 +139,8 @@ fn files(h: &Header) -> Result<Vec<FileEntry>, PackageError> {
             FileKind::File
         }
     };
-    if base.is_empty() {
-        let old = h.string_array_lossy(RPMTAG_OLDFILENAMES);
-        return Ok(old.iter().enumerate().map(|(i, p)| FileEntry { path: p.to_string(), kind: kind(i) }).collect());
-    }
-    let dirs = h.string_array_lossy(RPMTAG_DIRNAMES);
-    let idx = h.u32_array(RPMTAG_DIRINDEXES);
-    if idx.len() != base.len() {
-        return Err(PackageError::bad_files(h, "DIRINDEXES and BASENAMES differ in length"));
-    }
-    let mut out = Vec::with_capacity(base.len());
-    for (i, (b, &d)) in base.iter().zip(&idx).enumerate() {
-        let dir = dirs.get(d as usize).ok_or_else(|| PackageError::bad_files(h, "DIRINDEXES entry out of range"))?;
-        out.push(FileEntry { path: format!("{dir}{b}"), kind: kind(i) });
-    }
-    Ok(out)
+    let paths = h.file_paths().map_err(|e| PackageError::bad_files(h, e))?;
+    Ok(paths.into_iter().enumerate().map(|(i, path)| FileEntry { path, kind: kind(i) }).collect())
 }
 
 /// Changelog entries in stored order (newest first).

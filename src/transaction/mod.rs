@@ -95,27 +95,7 @@ impl HdrFile {
 
 /// The file list of `h` (DIRNAMES/BASENAMES/DIRINDEXES, or OLDFILENAMES).
 pub(crate) fn header_files(h: &Header) -> Result<Vec<HdrFile>, String> {
-    let base = h.string_array_lossy(RPMTAG_BASENAMES);
-    let paths: Vec<String> = if base.is_empty() {
-        h.string_array_lossy(RPMTAG_OLDFILENAMES)
-            .iter()
-            .map(|p| p.to_string())
-            .collect()
-    } else {
-        let dirs = h.string_array_lossy(RPMTAG_DIRNAMES);
-        let idx = h.u32_array(RPMTAG_DIRINDEXES);
-        if idx.len() != base.len() {
-            return Err("DIRINDEXES and BASENAMES differ in length".into());
-        }
-        let mut v = Vec::with_capacity(base.len());
-        for (b, &d) in base.iter().zip(&idx) {
-            let dir = dirs
-                .get(d as usize)
-                .ok_or("DIRINDEXES entry out of range")?;
-            v.push(format!("{dir}{b}"));
-        }
-        v
-    };
+    let paths = h.file_paths()?;
     let n = paths.len();
     let modes = h.u16_array(RPMTAG_FILEMODES);
     let users = h.string_array_lossy(RPMTAG_FILEUSERNAME);

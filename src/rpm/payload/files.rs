@@ -27,22 +27,7 @@ pub(super) struct FileInfo {
 /// OLDFILENAMES), sizes from LONGFILESIZES or FILESIZES, and hardlink sets
 /// from (FILEDEVICES, FILEINODES) among regular non-ghost files, as rpm does.
 pub(super) fn file_infos(h: &Header) -> Result<Vec<FileInfo>, &'static str> {
-    let base = h.string_array_lossy(RPMTAG_BASENAMES);
-    let paths: Vec<String> = if base.is_empty() {
-        h.string_array_lossy(RPMTAG_OLDFILENAMES).iter().map(|p| p.to_string()).collect()
-    } else {
-        let dirs = h.string_array_lossy(RPMTAG_DIRNAMES);
-        let idx = h.u32_array(RPMTAG_DIRINDEXES);
-        if idx.len() != base.len() {
-            return Err("DIRINDEXES and BASENAMES differ in length");
-        }
-        let mut v = Vec::with_capacity(base.len());
-        for (b, &d) in base.iter().zip(&idx) {
-            let dir = dirs.get(d as usize).ok_or("DIRINDEXES entry out of range")?;
-            v.push(format!("{dir}{b}"));
-        }
-        v
-    };
+    let paths = h.file_paths()?;
     let n = paths.len();
     let modes = h.u16_array(RPMTAG_FILEMODES);
     let long = h.u64_array(RPMTAG_LONGFILESIZES);
