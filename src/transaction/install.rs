@@ -167,24 +167,20 @@ pub fn install_package(root: &Path, dbpath: &str, rpm: &Path, tid: u32) -> Resul
                     .map_err(|source| {
                         // A file digest mismatch surfaces as a write error: keep it typed.
                         match source {
-                            FsError::Io { source: e, .. }
-                                if e.get_ref().is_some_and(|i| {
-                                    i.is::<crate::rpm::payload::PayloadError>()
-                                }) =>
+                            FsError::Io { op, path, source: e }
+                                if e.get_ref().is_some_and(|i| i.is::<crate::rpm::payload::PayloadError>()) =>
                             {
-                                let p = *e
-                                    .into_inner()
-                                    .and_then(|i| i.downcast().ok())
-                                    .expect("checked above");
-                                TxError::Payload {
-                                    name: name.clone(),
-                                    source: p,
+                                let kind = e.kind();
+                                match e.into_inner().map(|i| i.downcast::<crate::rpm::payload::PayloadError>()) {
+                                    Some(Ok(p)) => TxError::Payload { name: name.clone(), source: *p },
+                                    // Not reachable after the check above; kept as an I/O error, not a panic.
+                                    _ => TxError::Fs {
+                                        name: name.clone(),
+                                        source: FsError::Io { op, path, source: std::io::Error::from(kind) },
+                                    },
                                 }
                             }
-                            source => TxError::Fs {
-                                name: name.clone(),
-                                source,
-                            },
+                            source => TxError::Fs { name: name.clone(), source },
                         }
                     })?;
                 for link in pending.remove(&entry.ino).unwrap_or_default() {
