@@ -11,6 +11,16 @@ pub(crate) fn umask_lock() -> std::sync::MutexGuard<'static, ()> {
     UMASK_LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A small deterministic xorshift generator for fuzz-style tests.
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 /// The shared corpus (`TDNF_CORPUS`, else `../shared/corpus` beside the checkout).
 pub(crate) fn corpus() -> PathBuf {
     let p = std::env::var_os("TDNF_CORPUS")

@@ -133,7 +133,8 @@ fn is_region_tag(tag: u32) -> bool {
     matches!(tag, RPMTAG_HEADERIMAGE | RPMTAG_HEADERSIGNATURES | RPMTAG_HEADERIMMUTABLE)
 }
 
-fn alignment(typ: u32) -> usize {
+/// The data alignment rpm requires for an entry of type `typ`.
+pub(crate) fn alignment(typ: u32) -> usize {
     match typ {
         RPM_INT16_TYPE => 2,
         RPM_INT32_TYPE => 4,

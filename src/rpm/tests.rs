@@ -247,12 +247,7 @@ fn hostile_headers_are_errors() {
 fn layout(items: &[(u32, u32, u32, &[u8])]) -> Vec<u8> {
     let (mut entries, mut data) = (Vec::new(), Vec::new());
     for &(tag, typ, count, d) in items {
-        let align = match typ {
-            RPM_INT16_TYPE => 2,
-            RPM_INT32_TYPE => 4,
-            RPM_INT64_TYPE => 8,
-            _ => 1,
-        };
+        let align = crate::rpm::header::alignment(typ);
         while data.len() % align != 0 {
             data.push(0);
         }
@@ -313,13 +308,7 @@ fn fuzz_mutated_headers_never_panic() {
     let bytes = fs_err::read(&path).expect("read");
     let f = RpmFile::open(&path).expect("open");
     let orig = f.header.as_bytes().to_vec();
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut rnd = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut rnd = crate::test_support::xorshift(0x9e37_79b9_7f4a_7c15);
     let (mut ok, mut err) = (0, 0);
     // Truncations at every length of the index area and a sample of the data.
     for cut in (0..orig.len()).step_by(7) {

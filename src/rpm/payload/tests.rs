@@ -244,20 +244,14 @@ fn fuzz_flips_and_truncations_do_not_panic() {
     let dir = tempfile::tempdir().unwrap();
     for src in [hello(), corpus().join("rpm-upstream-testdata/RPMS/hlinktest-1.0-1.noarch.rpm")] {
         let orig = std::fs::read(&src).unwrap();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut rnd = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rnd = crate::test_support::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..300 {
             let mut b = orig.clone();
             for _ in 0..1 + rnd() % 4 {
                 let at = (rnd() as usize) % b.len();
                 b[at] ^= 1 << (rnd() % 8);
             }
-            if rnd() % 4 == 0 {
+            if rnd().is_multiple_of(4) {
                 b.truncate((rnd() as usize) % b.len());
             }
             let p = write_tmp(dir.path(), "f.rpm", &b);

@@ -178,12 +178,7 @@ fn append_to_region(h: &Header, mut extra: Vec<Extra>) -> Result<Vec<u8>, BuildE
     let mut index = region_blob[8..index_end].to_vec();
     let mut data = region_blob[index_end..].to_vec();
     for (tag, typ, count, bytes) in &extra {
-        let align = match *typ {
-            RPM_INT16_TYPE => 2,
-            RPM_INT32_TYPE => 4,
-            RPM_INT64_TYPE => 8,
-            _ => 1,
-        };
+        let align = crate::rpm::header::alignment(*typ);
         while data.len() % align != 0 {
             data.push(0);
         }
