@@ -7,6 +7,7 @@
 //! * [`tags`]: tag numbers, data types and flag bits.
 
 pub mod file;
+pub mod filelist;
 pub mod header;
 pub mod package;
 pub mod payload;

@@ -3,13 +3,11 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{TxError, dbdir, header_files, header_name};
+use super::{TxError, dbdir, header_name};
+use crate::rpm::filelist::{file_entries, state};
 use crate::fsroot::Root;
 use crate::rpmdb::Rpmdb;
 use crate::rpmdb::writer::RpmdbWriter;
-
-/// FILESTATES value of a file this package actually installed.
-const STATE_NORMAL: u8 = 0;
 
 /// Erase the package with header number `hnum` from `root` (database in
 /// `<root><dbpath>`): its files in reverse path order, except paths another
@@ -30,7 +28,7 @@ pub fn erase_package(root: &Path, dbpath: &str, hnum: u32) -> Result<(), TxError
             return Err(TxError::NotInstalled { dbdir, hnum });
         };
         let name = header_name(&h);
-        let files = header_files(&h).map_err(|what| TxError::FileList {
+        let files = file_entries(&h).map_err(|what| TxError::FileList {
             name: name.clone(),
             what,
         })?;
@@ -41,7 +39,7 @@ pub fn erase_package(root: &Path, dbpath: &str, hnum: u32) -> Result<(), TxError
             if other == hnum {
                 continue;
             }
-            let of = header_files(&oh).map_err(|what| TxError::FileList {
+            let of = file_entries(&oh).map_err(|what| TxError::FileList {
                 name: header_name(&oh),
                 what,
             })?;
@@ -61,7 +59,7 @@ pub fn erase_package(root: &Path, dbpath: &str, hnum: u32) -> Result<(), TxError
     let r = Root::open(root).map_err(fs)?;
     let mut order: Vec<_> = files
         .iter()
-        .filter(|f| f.state == STATE_NORMAL && !shared.contains(&f.path))
+        .filter(|f| f.state == state::NORMAL && !shared.contains(&f.path))
         .collect();
     // Reverse path order: a directory's contents sort after it, so go first.
     order.sort_by(|a, b| b.path.cmp(&a.path));

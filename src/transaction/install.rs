@@ -7,7 +7,8 @@ use nix::fcntl::AtFlags;
 use nix::sys::stat::{FchmodatFlags, Mode, fchmodat};
 use nix::unistd::{Gid, Uid, fchownat};
 
-use super::{HdrFile, TxError, dbdir, header_files, header_name};
+use super::{TxError, dbdir, header_name};
+use crate::rpm::filelist::{FileEntry, file_entries};
 use crate::fsroot::{FsError, Root, group_id_or_root, user_id_or_root};
 use crate::rpm::file::RpmFile;
 use crate::rpm::payload::{PayloadReader, verify_digests};
@@ -22,7 +23,7 @@ struct Owners<'a> {
 }
 
 impl Owners<'_> {
-    fn ids(&mut self, f: &HdrFile) -> (u32, u32) {
+    fn ids(&mut self, f: &FileEntry) -> (u32, u32) {
         let root = self.root;
         let uid = *self
             .users
@@ -91,7 +92,7 @@ pub fn install_package(root: &Path, dbpath: &str, rpm: &Path, tid: u32) -> Resul
         name: name.clone(),
         source,
     })?;
-    let files = header_files(&pkg.header).map_err(|what| TxError::FileList {
+    let files = file_entries(&pkg.header).map_err(|what| TxError::FileList {
         name: name.clone(),
         what,
     })?;
@@ -126,7 +127,7 @@ pub fn install_package(root: &Path, dbpath: &str, rpm: &Path, tid: u32) -> Resul
 
     // Directories first, parents before children (a prefix sorts first);
     // missing parents outside the package are created 0755 root.
-    let mut dirs: Vec<&HdrFile> = files
+    let mut dirs: Vec<&FileEntry> = files
         .iter()
         .filter(|f| f.is_dir() && !f.is_ghost())
         .collect();

@@ -36,7 +36,6 @@ use crate::fsroot::FsError;
 use crate::rpm::file::RpmFileError;
 use crate::rpm::header::Header;
 use crate::rpm::payload::PayloadError;
-use crate::rpm::tags::*;
 use crate::rpmdb::RpmdbError;
 use crate::rpmdb::writer::{BuildError, WriterError};
 
@@ -70,78 +69,9 @@ pub enum TxError {
     NotInstalled { dbdir: PathBuf, hnum: u32 },
 }
 
-/// One entry of a header's file list, with what install and erase need.
-#[derive(Debug, Clone)]
-pub(crate) struct HdrFile {
-    pub path: String,
-    pub mode: u32,
-    pub user: String,
-    pub group: String,
-    pub mtime: u32,
-    pub flags: u32,
-    pub linkto: String,
-    /// FILESTATES (installed headers only; 0 = normal when absent).
-    pub state: u8,
-}
-
-impl HdrFile {
-    pub(crate) fn is_ghost(&self) -> bool {
-        self.flags & RPMFILE_GHOST != 0
-    }
-    pub(crate) fn is_dir(&self) -> bool {
-        self.mode & S_IFMT == S_IFDIR
-    }
-}
-
-/// The file list of `h` (DIRNAMES/BASENAMES/DIRINDEXES, or OLDFILENAMES).
-pub(crate) fn header_files(h: &Header) -> Result<Vec<HdrFile>, String> {
-    let paths = h.file_paths()?;
-    let n = paths.len();
-    let modes = h.u16_array(RPMTAG_FILEMODES);
-    let users = h.string_array_lossy(RPMTAG_FILEUSERNAME);
-    let groups = h.string_array_lossy(RPMTAG_FILEGROUPNAME);
-    let mtimes = h.u32_array(RPMTAG_FILEMTIMES);
-    let flags = h.u32_array(RPMTAG_FILEFLAGS);
-    let links = h.string_array_lossy(RPMTAG_FILELINKTOS);
-    let states = h.u8_array(RPMTAG_FILESTATES);
-    if n > 0 && modes.len() != n {
-        return Err("FILEMODES does not match the file count".into());
-    }
-    let opt = |v: usize, what: &str| {
-        if v == 0 || v == n {
-            Ok(())
-        } else {
-            Err(format!("{what} does not match the file count"))
-        }
-    };
-    opt(users.len(), "FILEUSERNAME")?;
-    opt(groups.len(), "FILEGROUPNAME")?;
-    opt(mtimes.len(), "FILEMTIMES")?;
-    opt(flags.len(), "FILEFLAGS")?;
-    opt(links.len(), "FILELINKTOS")?;
-    opt(states.len(), "FILESTATES")?;
-    let s = |v: &[std::borrow::Cow<'_, str>], i: usize, d: &str| {
-        v.get(i).map_or_else(|| d.to_owned(), |x| x.to_string())
-    };
-    Ok(paths
-        .into_iter()
-        .enumerate()
-        .map(|(i, path)| HdrFile {
-            path,
-            mode: u32::from(modes[i]),
-            user: s(&users, i, "root"),
-            group: s(&groups, i, "root"),
-            mtime: mtimes.get(i).copied().unwrap_or(0),
-            flags: flags.get(i).copied().unwrap_or(0),
-            linkto: s(&links, i, ""),
-            state: states.get(i).copied().unwrap_or(0),
-        })
-        .collect())
-}
-
 /// The NAME tag, for messages.
 pub(crate) fn header_name(h: &Header) -> String {
-    h.string_lossy(RPMTAG_NAME)
+    h.string_lossy(crate::rpm::tags::RPMTAG_NAME)
         .map_or_else(|| "(unnamed)".to_owned(), |s| s.into_owned())
 }
 

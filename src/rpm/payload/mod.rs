@@ -6,7 +6,6 @@
 
 pub mod cpio;
 pub mod digest;
-mod files;
 
 #[cfg(test)]
 mod tests;
@@ -16,7 +15,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 pub use digest::{DigestReport, HashAlgo, Hasher, verify_digests};
-use files::{FileInfo, file_infos};
+use super::filelist::{FileEntry, file_entries};
 
 use super::file::RpmFile;
 use super::tags::*;
@@ -48,7 +47,7 @@ pub enum PayloadError {
     #[error("{path}: unknown payload compressor {name:?}")]
     UnknownCompressor { path: PathBuf, name: String },
     #[error("{path}: bad file list in header: {what}")]
-    BadFileList { path: PathBuf, what: &'static str },
+    BadFileList { path: PathBuf, what: String },
     #[error("{path}: file {file} is missing from the payload")]
     MissingFile { path: PathBuf, file: String },
     #[error("{path}: hardlink set of {file} has no content in the payload")]
@@ -97,7 +96,7 @@ struct Current {
 pub struct PayloadReader {
     path: PathBuf,
     inner: Counting<Box<dyn Read>>,
-    files: Vec<FileInfo>,
+    files: Vec<FileEntry>,
     by_path: std::collections::HashMap<String, usize>,
     file_algo: u32,
     verify: bool,
@@ -154,7 +153,7 @@ impl PayloadReader {
     /// Open `file`'s payload for reading (file digests not checked).
     pub fn new(file: &RpmFile) -> Result<PayloadReader, PayloadError> {
         let files =
-            file_infos(&file.header).map_err(|what| PayloadError::BadFileList { path: file.path.clone(), what })?;
+            file_entries(&file.header).map_err(|what| PayloadError::BadFileList { path: file.path.clone(), what })?;
         let by_path = files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
         let inner = Counting { inner: open_decompressor(file)?, pos: 0 };
         Ok(PayloadReader {
