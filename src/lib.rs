@@ -36,6 +36,7 @@ pub mod repo;
 pub mod rpm;
 pub mod rpmdb;
 pub mod sack;
+pub mod signature;
 pub mod transaction;
 
 #[cfg(test)]

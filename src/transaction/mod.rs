@@ -24,8 +24,13 @@
 //! dependency checks. Erase trusts the db: a path changed on disk is
 //! removed as long as its type still matches.
 
+pub mod diskspace;
 mod erase;
+pub mod fileplan;
 mod install;
+pub mod journal;
+pub mod scriptlet;
+pub mod signals;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,1 @@
+//! OpenPGP signatures and trust (helper E).

@@ -1,0 +1,1 @@
+//! Disk space checks (helper D).

@@ -1,0 +1,1 @@
+//! File decisions for a transaction (helper C).

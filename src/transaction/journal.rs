@@ -1,0 +1,1 @@
+//! Transaction journal (helper D).

@@ -1,0 +1,1 @@
+//! Triggers and file triggers as a header stores them, and matching.

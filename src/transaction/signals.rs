@@ -1,0 +1,1 @@
+//! Signal holding (helper D).
