@@ -59,6 +59,15 @@ pub enum Code {
     SolvIo = 1304,
     SolvCacheWrite = 1305,
     AddSolv = 1315,
+    RpmrcFail = 1472,
+    RpmrcNokey = 1474,
+    InvalidPubkeyFile = 1505,
+    KeyurlInvalid = 1507,
+    KeyurlUnsupported = 1508,
+    RpmNotSigned = 1510,
+    RpmGpgNoMatch = 1514,
+    RpmCheck = 1515,
+    NoGpgkeyConfEntry = 1523,
     SizeMismatch = 1527,
     ChecksumMismatch = 1528,
     NoSearchResults = 1599,
@@ -71,6 +80,9 @@ pub enum Code {
     HistoryNodb = 1802,
     BaseurlDoesNotExist = 2500,
     ChecksumValidationFailed = 2501,
+    GpgSignatureCheck = 2004,
+    MetadataRollback = 2801,
+    MetadataTooOld = 2802,
 }
 
 impl Code {
@@ -148,6 +160,21 @@ impl Code {
             SolvIo => "Solv - I/O error",
             SolvCacheWrite => "Solv - cache write error",
             AddSolv => "Solv - Failed to add solv",
+            RpmrcFail => "rpm generic failure",
+            RpmrcNokey => {
+                "public key is unavailable. install public key using rpm --import or use --nogpgcheck to ignore."
+            }
+            InvalidPubkeyFile => "public key file is invalid or corrupted",
+            KeyurlInvalid => "GpgKey Url is invalid",
+            KeyurlUnsupported => "GpgKey Url schemes other than file are not supported",
+            RpmNotSigned => "RPM not signed. Use --nogpgcheck to ignore.",
+            RpmGpgNoMatch => {
+                "RPM is signed but failed to match with known keys. Use --nogpgcheck to ignore."
+            }
+            RpmCheck => "rpm check reported errors",
+            NoGpgkeyConfEntry => {
+                "gpgkey entry is missing for this repo. please add gpgkey in repo file or use --nogpgcheck to ignore."
+            }
             SizeMismatch => "File size does not match.",
             ChecksumMismatch => "File checksum does not match.",
             NoSearchResults => "No matches found",
@@ -162,6 +189,9 @@ impl Code {
             ChecksumValidationFailed => {
                 "Checksum Validation failed for the repomd.xml downloaded using URL from metalink"
             }
+            GpgSignatureCheck => "failed to verify signature",
+            MetadataRollback => "repomd.xml is older than the metadata accepted before (rollback)",
+            MetadataTooOld => "repomd.xml is older than the repo's metadata_max_age (frozen mirror)",
         }
     }
 }

@@ -1,6 +1,10 @@
 //! Bringing one repository's metadata into the cache: mirror resolution,
 //! `metadata_expire`, the `repomd.xml` swap, and fetching the parts a
 //! command needs (each checked against repomd's checksum and size).
+//!
+//! Before a new repomd.xml replaces the cached one it must pass the trust
+//! checks of [`Trust`]: its signature (`repo_gpgcheck`, [`super::repo_gpg`])
+//! and the rollback/freeze rules ([`super::rollback`]).
 
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -8,6 +12,7 @@ use std::path::{Path, PathBuf};
 use repodata::{Repomd, RepomdRecord};
 
 use super::cache::{self, RepoCache};
+use super::rollback::RollbackState;
 use crate::config::RepoConf;
 use crate::download::{Downloader, Expect, NetOptions};
 use crate::download::tls::TlsOptions;
@@ -22,6 +27,26 @@ pub struct SyncPolicy {
     pub refresh: bool,
     /// `keepcache`: keep downloaded packages when the metadata changes.
     pub keepcache: bool,
+}
+
+/// What a sync trusts and records, beyond the repo's own configuration.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// The persistent state directory (`persistdir`, in the root): enables
+    /// rollback protection. `None` disables it (and the freeze check).
+    pub state_dir: Option<PathBuf>,
+    /// The root's rpmdb directory: its `gpg-pubkey` keys are trusted for
+    /// repomd signatures too, and keys are imported there.
+    pub dbdir: Option<PathBuf>,
+    /// The user allowed importing the repo's `gpgkey` into the rpmdb (`-y`
+    /// or the prompt answered yes).
+    pub import_keys: bool,
+    /// Accept a repomd older than the one accepted before.
+    pub allow_rollback: bool,
+    /// Refuse metadata older than this (freeze attack).
+    pub max_age: Option<std::time::Duration>,
+    /// The OpenPGP rules.
+    pub policy: crate::signature::OpenPgpPolicy,
 }
 
 /// A repository whose `repomd.xml` is in the cache and parsed.
@@ -62,7 +87,9 @@ fn join_url(base: &str, rel: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), rel.trim_start_matches('/'))
 }
 
-/// Make sure `repomd.xml` is cached and current, then parse it.
+/// Make sure `repomd.xml` is cached and current, then parse it. With the
+/// default [`Trust`]: repo_gpgcheck with the repo's `gpgkey` keys, no
+/// rollback state (see [`sync_trusted`]).
 pub fn sync(
     dl: &Downloader,
     printer: &crate::output::Printer,
@@ -70,6 +97,19 @@ pub fn sync(
     cachedir: &Path,
     net: NetOptions,
     policy: SyncPolicy,
+) -> Result<SyncedRepo> {
+    sync_trusted(dl, printer, repo, cachedir, net, policy, &Trust::default())
+}
+
+/// [`sync`] with explicit trust settings.
+pub fn sync_trusted(
+    dl: &Downloader,
+    printer: &crate::output::Printer,
+    repo: &RepoConf,
+    cachedir: &Path,
+    net: NetOptions,
+    policy: SyncPolicy,
+    trust: &Trust,
 ) -> Result<SyncedRepo> {
     let cache = RepoCache::new(cachedir, repo);
     let repomd_path = cache.repomd();
@@ -81,7 +121,7 @@ pub fn sync(
     let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;
     if !policy.cache_only && (!have || policy.refresh || cache.is_expired(repo.metadata_expire)) {
         printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
-        refresh(dl, repo, &cache, &base_urls, &net, policy)?;
+        refresh(dl, printer, repo, &cache, &base_urls, &net, policy, trust)?;
     }
     let bytes = fs_err::read(&repomd_path).map_err(|e| Error::io(repomd_path.display(), e))?;
     let repomd = Repomd::parse(BufReader::new(bytes.as_slice()), &repomd_path.display().to_string())?;
@@ -90,7 +130,17 @@ pub fn sync(
 }
 
 /// Download a fresh repomd.xml; replace the cached metadata only if it changed.
-fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, bases: &[String], net: &NetOptions, policy: SyncPolicy) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn refresh(
+    dl: &Downloader,
+    printer: &crate::output::Printer,
+    repo: &RepoConf,
+    cache: &RepoCache,
+    bases: &[String],
+    net: &NetOptions,
+    policy: SyncPolicy,
+    trust: &Trust,
+) -> Result<()> {
     let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml")).collect();
     let tmp = cache.tmp().join("repomd.xml");
     dl.fetch(&urls, &tmp, &Expect::default(), net)?;
@@ -101,7 +151,16 @@ fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, bases: &[String]
             return Err(e);
         }
     // Parse before trusting it: a broken repomd must not replace a good cache.
-    Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
+    let parsed = Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
+    let state = trust.state_dir.as_deref().map(|d| RollbackState::new(d, &repo.id));
+    let trusted = check_trust(dl, printer, repo, cache, bases, net, trust, &new).and_then(|()| match &state {
+        Some(st) => st.check(&repo.id, parsed.timestamp_max, trust.allow_rollback, trust.max_age),
+        None => Ok(()),
+    });
+    if let Err(e) = trusted {
+        cache::remove_file(&tmp)?;
+        return Err(e);
+    }
     let old = fs_err::read(cache.repomd()).ok();
     if old.as_deref() != Some(new.as_slice()) {
         cache::remove_tree(&cache.repodata())?;
@@ -115,7 +174,58 @@ fn refresh(dl: &Downloader, repo: &RepoConf, cache: &RepoCache, bases: &[String]
     } else {
         cache::remove_file(&tmp)?;
     }
+    if let Some(st) = state {
+        st.record(parsed.timestamp_max)?;
+    }
     cache.touch_refreshed()
+}
+
+/// repo_gpgcheck: fetch repomd.xml.asc and verify `repomd` with the repo's
+/// `gpgkey` keys and the rpmdb's; import the key that verified it when
+/// allowed.
+#[allow(clippy::too_many_arguments)]
+fn check_trust(
+    dl: &Downloader,
+    printer: &crate::output::Printer,
+    repo: &RepoConf,
+    cache: &RepoCache,
+    bases: &[String],
+    net: &NetOptions,
+    trust: &Trust,
+    repomd: &[u8],
+) -> Result<()> {
+    use crate::signature::{KeyOrigin, Keyring};
+    if !repo.repo_gpgcheck {
+        return Ok(());
+    }
+    let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml.asc")).collect();
+    let asc_path = cache.tmp().join("repomd.xml.asc");
+    let expect = Expect { max_size: Some(1 << 20), ..Expect::default() };
+    dl.fetch(&urls, &asc_path, &expect, net)?;
+    let asc = fs_err::read(&asc_path).map_err(|e| Error::io(asc_path.display(), e));
+    cache::remove_file(&asc_path)?;
+    let asc = asc?;
+    let mut keys = Keyring::new();
+    if let Some(db) = &trust.dbdir {
+        let (ring, _skipped) = Keyring::from_rpmdb(db, &trust.policy)
+            .map_err(|e| Error::new(Code::Eio, format!("reading keys from {}: {e}", db.display())).with_source(e))?;
+        keys.extend(&ring);
+    }
+    if !repo.gpgkeys.is_empty() || keys.keys().is_empty() {
+        keys.extend(&super::repo_gpg::repo_keys(dl, repo, cache, net, &trust.policy)?);
+    }
+    let signer = super::repo_gpg::verify_repomd(&repo.id, repomd, &asc, &keys, &trust.policy)?;
+    if let (true, Some(db), KeyOrigin::File(url)) = (trust.import_keys, &trust.dbdir, &signer.origin)
+        && let Some(k) = keys.keys().iter().find(|k| k.key.keyid == signer.keyid)
+    {
+        printer.info(&format!("importing key from {url}\n"));
+        let tid = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
+        crate::signature::pubkey_header::import_key(db, &k.key, tid, &trust.policy)
+            .map_err(|e| Error::new(Code::RpmrcFail, format!("importing key from {url}: {e}")).with_source(e))?;
+    }
+    Ok(())
 }
 
 /// baseurl list, or the URLs from the mirrorlist (cached next to the metadata).

@@ -227,3 +227,50 @@ pub const S_IFLNK: u32 = 0o120_000;
 pub fn s_isdir(mode: u32) -> bool {
     mode & S_IFMT == S_IFDIR
 }
+
+// ---- Scriptlet and trigger tags (appended for transaction::scriptlet) ------
+// Numbers from rpm 4.18 `include/rpm/rpmtag.h`; the `*UNTRANS*` ones are rpm
+// 4.20's. `RPMTAG_PREIN`..`RPMTAG_POSTUNPROG` and `RPMTAG_TRIGGER*` 1065-1069
+// are above.
+pub const RPMTAG_TRIGGERSCRIPTPROG: u32 = 1092;
+pub const RPMTAG_PRETRANS: u32 = 1151;
+pub const RPMTAG_POSTTRANS: u32 = 1152;
+pub const RPMTAG_PRETRANSPROG: u32 = 1153;
+pub const RPMTAG_POSTTRANSPROG: u32 = 1154;
+pub const RPMTAG_PREINFLAGS: u32 = 5020;
+pub const RPMTAG_POSTINFLAGS: u32 = 5021;
+pub const RPMTAG_PREUNFLAGS: u32 = 5022;
+pub const RPMTAG_POSTUNFLAGS: u32 = 5023;
+pub const RPMTAG_PRETRANSFLAGS: u32 = 5024;
+pub const RPMTAG_POSTTRANSFLAGS: u32 = 5025;
+pub const RPMTAG_TRIGGERSCRIPTFLAGS: u32 = 5027;
+pub const RPMTAG_FILETRIGGERSCRIPTS: u32 = 5066;
+pub const RPMTAG_FILETRIGGERSCRIPTPROG: u32 = 5067;
+pub const RPMTAG_FILETRIGGERSCRIPTFLAGS: u32 = 5068;
+pub const RPMTAG_FILETRIGGERNAME: u32 = 5069;
+pub const RPMTAG_FILETRIGGERINDEX: u32 = 5070;
+pub const RPMTAG_FILETRIGGERVERSION: u32 = 5071;
+pub const RPMTAG_FILETRIGGERFLAGS: u32 = 5072;
+pub const RPMTAG_TRANSFILETRIGGERSCRIPTS: u32 = 5076;
+pub const RPMTAG_TRANSFILETRIGGERSCRIPTPROG: u32 = 5077;
+pub const RPMTAG_TRANSFILETRIGGERSCRIPTFLAGS: u32 = 5078;
+pub const RPMTAG_TRANSFILETRIGGERNAME: u32 = 5079;
+pub const RPMTAG_TRANSFILETRIGGERINDEX: u32 = 5080;
+pub const RPMTAG_TRANSFILETRIGGERVERSION: u32 = 5081;
+pub const RPMTAG_TRANSFILETRIGGERFLAGS: u32 = 5082;
+pub const RPMTAG_FILETRIGGERPRIORITIES: u32 = 5084;
+pub const RPMTAG_TRANSFILETRIGGERPRIORITIES: u32 = 5085;
+pub const RPMTAG_PREUNTRANS: u32 = 5103;
+pub const RPMTAG_POSTUNTRANS: u32 = 5104;
+pub const RPMTAG_PREUNTRANSPROG: u32 = 5105;
+pub const RPMTAG_POSTUNTRANSPROG: u32 = 5106;
+pub const RPMTAG_PREUNTRANSFLAGS: u32 = 5107;
+pub const RPMTAG_POSTUNTRANSFLAGS: u32 = 5108;
+
+// ---- Scriptlet flags (`rpmscriptFlags`, lib/rpmscript.h) --------------------
+/// The body is macro-expanded before it runs (`%post -e`).
+pub const RPMSCRIPT_FLAG_EXPAND: u32 = 1 << 0;
+/// The body is expanded as a header query format (`%post -q`).
+pub const RPMSCRIPT_FLAG_QFORMAT: u32 = 1 << 1;
+/// A failure is an error rather than a warning (rpm's default for pre-scripts).
+pub const RPMSCRIPT_FLAG_CRITICAL: u32 = 1 << 2;

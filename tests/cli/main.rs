@@ -12,5 +12,6 @@ mod corpus;
 mod queries;
 mod remote;
 mod repolist;
+mod signatures;
 mod static_bin;
 mod updateinfo;

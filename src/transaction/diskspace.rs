@@ -1,1 +1,0 @@
-//! Disk space checks (helper D).

@@ -1,1 +1,0 @@
-//! Transaction journal (helper D).

@@ -1,1 +1,0 @@
-//! Signal holding (helper D).
