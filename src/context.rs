@@ -1,15 +1,23 @@
 //! One run of tdnf: resolved settings, the printer, the downloader, and the
 //! package sack, loaded lazily with exactly what the command declared it
 //! needs.
+//!
+//! Every repo is synced with the trust rules of [`crate::repo::sync::Trust`]:
+//! rollback state under the root's `persistdir`, the root's rpmdb keys,
+//! key import answered by `-y`/`--assumeno`/the terminal, and the
+//! `allow_metadata_rollback`/`metadata_max_age` keys (repo, else `[main]`).
+
+use std::path::Path;
 
 use crate::cli::CmdArgs;
-use crate::config::Settings;
+use crate::config::{RepoConf, Settings};
 use crate::download::Downloader;
 use crate::error::{Code, Error, Result};
 use crate::output::Printer;
-use crate::repo::sync::{self, SyncPolicy, SyncedRepo};
+use crate::repo::sync::{self, SyncPolicy, SyncedRepo, Syncer, Trust};
 use crate::rpmdb::InstalledPackage;
 use crate::sack::{Needs, Sack};
+use crate::signature::{KeyImport, OpenPgpPolicy};
 
 pub struct Context<'a> {
     pub args: &'a CmdArgs,
@@ -91,6 +99,19 @@ impl<'a> Context<'a> {
         SyncPolicy { cache_only: self.args.cache_only, refresh: self.refresh, keepcache: self.settings.conf.keepcache }
     }
 
+    /// What a sync of `repo` trusts and records (see the module documentation).
+    fn trust(&self, repo: &RepoConf, dbdir: &Path) -> Trust {
+        let main = &self.settings.conf;
+        Trust {
+            state_dir: Some(self.settings.persistdir.clone()),
+            dbdir: Some(dbdir.to_path_buf()),
+            import_keys: KeyImport::from_args(self.args.assume_yes, self.args.assume_no),
+            allow_rollback: repo.allow_metadata_rollback.unwrap_or(main.allow_metadata_rollback),
+            max_age: repo.metadata_max_age.unwrap_or(main.metadata_max_age).as_max_age(),
+            policy: OpenPgpPolicy::new(),
+        }
+    }
+
     /// `makecache`: treat all metadata as expired (`--refresh`).
     pub fn force_refresh(&mut self) {
         self.refresh = true;
@@ -106,12 +127,14 @@ impl<'a> Context<'a> {
             (Some(u), Some(p)) => Some((u.clone(), p.clone())),
             _ => None,
         };
+        let syncer = Syncer { dl: &self.downloader, printer: self.printer, cachedir: &self.settings.cachedir, policy: self.policy() };
+        let dbdir = crate::sack::installed::dbpath(&self.settings);
         for repo in repos {
             if repo.from_dir.is_some() {
                 continue;
             }
             let net = sync::net_options(repo, self.settings.conf.proxy.as_deref(), proxy_auth.clone());
-            match sync::sync(&self.downloader, self.printer, repo, &self.settings.cachedir, net, self.policy()) {
+            match syncer.sync(repo, net, &self.trust(repo, &dbdir)) {
                 Ok(s) => out.push(s),
                 Err(e) => {
                     self.printer.err(&format!("Error({}) : {}\n", e.number(), e.message()));

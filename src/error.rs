@@ -68,6 +68,7 @@ pub enum Code {
     RpmGpgNoMatch = 1514,
     RpmCheck = 1515,
     NoGpgkeyConfEntry = 1523,
+    TransactionFailed = 1525,
     SizeMismatch = 1527,
     ChecksumMismatch = 1528,
     NoSearchResults = 1599,
@@ -172,6 +173,7 @@ impl Code {
                 "RPM is signed but failed to match with known keys. Use --nogpgcheck to ignore."
             }
             RpmCheck => "rpm check reported errors",
+            TransactionFailed => "rpm transaction failed",
             NoGpgkeyConfEntry => {
                 "gpgkey entry is missing for this repo. please add gpgkey in repo file or use --nogpgcheck to ignore."
             }

@@ -10,6 +10,7 @@ use crate::output::views;
 mod check;
 mod clean;
 mod count;
+pub mod engine;
 mod info;
 mod list;
 mod makecache;

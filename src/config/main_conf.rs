@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ini::{self, Section};
+use super::repo_conf::Expire;
 use crate::error::{Code, Error, Result};
 
 pub const DEFAULT_CONF: &str = "/etc/tdnf/tdnf.conf";
@@ -43,6 +44,12 @@ pub struct MainConf {
     pub max_parallel_downloads: u32,
     /// Our addition: default repo `metadata_expire` (tdnf: 48 h per repo).
     pub metadata_expire: Option<String>,
+    /// Our addition: accept a repomd older than the one accepted before
+    /// (repo default; `allow_metadata_rollback`).
+    pub allow_metadata_rollback: bool,
+    /// Our addition: refuse a repomd older than this (repo default;
+    /// `metadata_max_age`, `never` by default).
+    pub metadata_max_age: Expire,
 }
 
 impl Default for MainConf {
@@ -73,6 +80,8 @@ impl Default for MainConf {
             distrosync_reinstall_changed: false,
             max_parallel_downloads: 4,
             metadata_expire: None,
+            allow_metadata_rollback: false,
+            metadata_max_age: Expire::Never,
         }
     }
 }
@@ -144,6 +153,11 @@ impl MainConf {
             "distrosync_reinstall_changed" => self.distrosync_reinstall_changed = b()?,
             "max_parallel_downloads" => self.max_parallel_downloads = n()?.max(1),
             "metadata_expire" => self.metadata_expire = Some(value.to_string()),
+            "allow_metadata_rollback" => self.allow_metadata_rollback = b()?,
+            "metadata_max_age" => {
+                self.metadata_max_age = Expire::parse(value)
+                    .ok_or_else(|| format!("`{key}` expects a duration such as 7d, found `{value}`"))?
+            }
             _ => {}
         }
         Ok(())
@@ -165,6 +179,14 @@ mod tests {
         assert_eq!(c.reposdir, "/r");
         assert_eq!(c.excludepkgs, vec!["a", "b"]);
         assert_eq!(c.cachedir, DEFAULT_CACHEDIR);
+        assert!(!c.allow_metadata_rollback);
+        assert_eq!(c.metadata_max_age, Expire::Never);
+        let mut c = c;
+        c.set("allow_metadata_rollback", "yes").unwrap();
+        c.set("metadata_max_age", "2d").unwrap();
+        assert!(c.allow_metadata_rollback);
+        assert_eq!(c.metadata_max_age, Expire::After(172_800));
+        assert!(c.set("metadata_max_age", "soon").is_err());
     }
 
     #[test]

@@ -32,6 +32,15 @@ impl Expire {
         };
         digits.parse::<u64>().ok().map(|n| Expire::After(n.saturating_mul(mult)))
     }
+
+    /// As a `metadata_max_age`: `never`, a negative value and `0` mean no
+    /// maximum.
+    pub fn as_max_age(self) -> Option<std::time::Duration> {
+        match self {
+            Expire::After(n) if n > 0 => Some(std::time::Duration::from_secs(n)),
+            _ => None,
+        }
+    }
 }
 
 /// One repository as configured.
@@ -67,6 +76,11 @@ pub struct RepoConf {
     pub skip_md_other: bool,
     /// `--repofromdir`: packages read straight from a directory, no metadata.
     pub from_dir: Option<PathBuf>,
+    /// Our addition: accept a repomd older than the one accepted before
+    /// (`None`: the `[main]` value).
+    pub allow_metadata_rollback: Option<bool>,
+    /// Our addition: refuse a repomd older than this (`None`: the `[main]` value).
+    pub metadata_max_age: Option<Expire>,
 }
 
 impl RepoConf {
@@ -101,6 +115,8 @@ impl RepoConf {
             skip_md_updateinfo: false,
             skip_md_other: false,
             from_dir: None,
+            allow_metadata_rollback: None,
+            metadata_max_age: None,
         }
     }
 
@@ -141,6 +157,12 @@ impl RepoConf {
             "skip_md_filelists" => self.skip_md_filelists = b()?,
             "skip_md_updateinfo" => self.skip_md_updateinfo = b()?,
             "skip_md_other" => self.skip_md_other = b()?,
+            "allow_metadata_rollback" => self.allow_metadata_rollback = Some(b()?),
+            "metadata_max_age" => {
+                self.metadata_max_age = Some(Expire::parse(value).ok_or_else(|| {
+                    (Code::InvalidRepoFile, format!("`metadata_max_age` expects a duration such as 7d, found `{value}`"))
+                })?)
+            }
             _ => {}
         }
         Ok(())
@@ -201,6 +223,9 @@ mod tests {
         assert_eq!(Expire::parse("never"), Some(Expire::Never));
         assert_eq!(Expire::parse("-1"), Some(Expire::Never));
         assert_eq!(Expire::parse("soon"), None);
+        assert_eq!(Expire::parse("7d").and_then(Expire::as_max_age), Some(std::time::Duration::from_secs(604_800)));
+        assert_eq!(Expire::parse("0").and_then(Expire::as_max_age), None);
+        assert_eq!(Expire::parse("never").and_then(Expire::as_max_age), None);
     }
 
     #[test]

@@ -14,9 +14,17 @@
 //! the chown (so setuid bits survive and the umask never matters), given its
 //! mtime, then `renameat`-ed onto its final name. There is no per-file fsync:
 //! call [`Root::sync`] once per package or batch.
+//!
+//! The one-call writers ([`Root::write_file`], [`Root::symlink`],
+//! [`Root::hardlink`], [`Root::mknod`]) do both steps; the transaction engine
+//! uses the split form of `stage.rs` ([`Root::write_temp`], ...,
+//! [`Root::commit`]) so that nothing reaches its final name before the whole
+//! package is staged. File capabilities: `caps.rs` ([`vfs_cap_data`]).
 
+mod caps;
 mod owners;
 pub mod resolve;
+mod stage;
 #[cfg(test)]
 mod tests;
 
@@ -31,7 +39,9 @@ use nix::sys::stat::{FileStat, Mode, UtimensatFlags, fchmod, fstat, fstatat, fut
 use nix::sys::time::TimeSpec;
 use nix::unistd::{Gid, Uid, UnlinkatFlags, fchown, fchownat, linkat, symlinkat, syncfs, unlinkat};
 
+pub use caps::vfs_cap_data;
 pub use owners::{group_id_or_root, lookup_group, lookup_user, user_id_or_root};
+pub use stage::Meta;
 use resolve::{Walker, caller_components};
 
 /// An error of a confined file operation; each names the path.
@@ -63,6 +73,9 @@ pub enum FsError {
     /// A component on the way is neither a directory nor a symlink.
     #[error("{path}: {component:?} is not a directory")]
     NotADirectory { path: String, component: String },
+    /// A FILECAPS text that `cap_from_text` would refuse.
+    #[error("{path}: invalid file capabilities {text:?}: {reason}")]
+    BadCaps { path: String, text: String, reason: &'static str },
 }
 
 impl FsError {
@@ -262,9 +275,11 @@ impl Root {
         Ok(())
     }
 
-    /// Remove a non-directory.
+    /// Remove a non-directory (a regular file loses setuid/setgid bits and
+    /// capabilities first, as in rpm, in case other hard links remain).
     pub fn remove(&self, path: &str) -> Result<()> {
         let (dir, name) = self.resolve_parent(path)?;
+        stage::strip_special_bits(dir.as_fd(), &name);
         unlinkat(&dir, name.as_str(), UnlinkatFlags::NoRemoveDir).map_err(io_err("unlink", path))
     }
 

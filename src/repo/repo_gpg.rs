@@ -8,15 +8,66 @@
 //! its repomd with a separate metadata key, which the user lists in
 //! `gpgkey=` next to the package key. `file://` keys are read in place;
 //! http(s) keys are downloaded into the repo's `keys/` cache directory.
+//! The `gpgkey` key that verified repomd is imported into the rpmdb when
+//! the user allows it ([`crate::signature::KeyImport`]); declining only
+//! skips the import.
 
 use std::path::Path;
 
-use super::cache::RepoCache;
+use super::cache::{self, RepoCache};
+use super::sync::{Syncer, Trust, join_url};
 use crate::config::RepoConf;
 use crate::download::{Downloader, Expect, NetOptions};
 use crate::error::{Code, Error, Result};
 use crate::signature::verify::{SigFailure, Signed, Signer, verify_signature};
-use crate::signature::{Keyring, OpenPgpPolicy};
+use crate::signature::{KeyImport, KeyOrigin, Keyring, OpenPgpPolicy};
+
+/// repo_gpgcheck for a freshly downloaded `repomd`: fetch repomd.xml.asc
+/// (capped at 1 MiB) and verify it with the root's rpmdb keys and the
+/// repo's `gpgkey` keys; then import the `gpgkey` key that verified it
+/// when `trust.import_keys` allows (declining does not fail the check).
+pub(super) fn check_trust(
+    s: &Syncer<'_>,
+    repo: &RepoConf,
+    cache: &RepoCache,
+    bases: &[String],
+    net: &NetOptions,
+    trust: &Trust,
+    repomd: &[u8],
+) -> Result<()> {
+    if !repo.repo_gpgcheck {
+        return Ok(());
+    }
+    let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml.asc")).collect();
+    let asc_path = cache.tmp().join("repomd.xml.asc");
+    let expect = Expect { max_size: Some(1 << 20), ..Expect::default() };
+    s.dl.fetch(&urls, &asc_path, &expect, net)?;
+    let asc = fs_err::read(&asc_path).map_err(|e| Error::io(asc_path.display(), e));
+    cache::remove_file(&asc_path)?;
+    let asc = asc?;
+    let mut keys = Keyring::new();
+    if let Some(db) = &trust.dbdir {
+        let (ring, _skipped) = Keyring::from_rpmdb(db, &trust.policy)
+            .map_err(|e| Error::new(Code::Eio, format!("reading keys from {}: {e}", db.display())).with_source(e))?;
+        keys.extend(&ring);
+    }
+    if !repo.gpgkeys.is_empty() || keys.keys().is_empty() {
+        keys.extend(&repo_keys(s.dl, repo, cache, net, &trust.policy)?);
+    }
+    let signer = verify_repomd(&repo.id, repomd, &asc, &keys, &trust.policy)?;
+    let (Some(db), KeyOrigin::File(url)) = (&trust.dbdir, &signer.origin) else { return Ok(()) };
+    let Some(k) = keys.keys().iter().find(|k| k.key.keyid == signer.keyid) else { return Ok(()) };
+    if !trust.import_keys.confirm(s.printer, url, &mut std::io::stdin().lock())? {
+        if trust.import_keys == KeyImport::NoTerminal {
+            s.printer.info(&format!("The key from {url} is not imported into the rpm database (use -y to import it)\n"));
+        }
+        return Ok(());
+    }
+    let tid = crate::signature::pubkey_header::now_tid();
+    crate::signature::pubkey_header::import_key(db, &k.key, tid, &trust.policy)
+        .map_err(|e| Error::new(Code::RpmrcFail, format!("importing key from {url}: {e}")).with_source(e))?;
+    Ok(())
+}
 
 /// The keys the `gpgkey=` URLs of `repo` name, loaded and linted. No
 /// `gpgkey` at all is tdnf's 1523.

@@ -9,10 +9,10 @@
 //! `/var/lib/tdnf`), not the cache, so `tdnf clean all` does not reset it.
 //! A repomd whose timestamp is older is refused (error 2801); one with no
 //! timestamp at all is refused once a timestamp was seen. The documented
-//! override is to delete that state file (or `allow_rollback`, for callers
-//! that expose an option). A repomd equal to the recorded one is accepted
-//! (a mirror that has not changed). Optionally, metadata older than a
-//! maximum age is refused (freeze, error 2802).
+//! override is the `allow_metadata_rollback` key (repo or `[main]`, also
+//! as `--setopt`), or deleting that state file. A repomd equal to the
+//! recorded one is accepted (a mirror that has not changed). Optionally,
+//! metadata older than `metadata_max_age` is refused (freeze, error 2802).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

@@ -4,7 +4,8 @@
 //!
 //! Before a new repomd.xml replaces the cached one it must pass the trust
 //! checks of [`Trust`]: its signature (`repo_gpgcheck`, [`super::repo_gpg`])
-//! and the rollback/freeze rules ([`super::rollback`]).
+//! and the rollback/freeze rules ([`super::rollback`]). A [`Syncer`] holds
+//! what is the same for every repo of a run; [`Syncer::sync`] does one repo.
 
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,8 @@ use crate::config::RepoConf;
 use crate::download::{Downloader, Expect, NetOptions};
 use crate::download::tls::TlsOptions;
 use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::signature::{KeyImport, OpenPgpPolicy};
 
 /// How a sync may use the network.
 #[derive(Debug, Clone, Copy)]
@@ -38,15 +41,15 @@ pub struct Trust {
     /// The root's rpmdb directory: its `gpg-pubkey` keys are trusted for
     /// repomd signatures too, and keys are imported there.
     pub dbdir: Option<PathBuf>,
-    /// The user allowed importing the repo's `gpgkey` into the rpmdb (`-y`
-    /// or the prompt answered yes).
-    pub import_keys: bool,
+    /// Whether the `gpgkey` key that verified repomd is imported into the
+    /// rpmdb (`-y`, or the question answered yes on a terminal).
+    pub import_keys: KeyImport,
     /// Accept a repomd older than the one accepted before.
     pub allow_rollback: bool,
     /// Refuse metadata older than this (freeze attack).
     pub max_age: Option<std::time::Duration>,
     /// The OpenPGP rules.
-    pub policy: crate::signature::OpenPgpPolicy,
+    pub policy: OpenPgpPolicy,
 }
 
 /// A repository whose `repomd.xml` is in the cache and parsed.
@@ -83,149 +86,85 @@ pub fn net_options(repo: &RepoConf, proxy: Option<&str>, proxy_auth: Option<(Str
     }
 }
 
-fn join_url(base: &str, rel: &str) -> String {
+pub(super) fn join_url(base: &str, rel: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), rel.trim_start_matches('/'))
 }
 
-/// Make sure `repomd.xml` is cached and current, then parse it. With the
-/// default [`Trust`]: repo_gpgcheck with the repo's `gpgkey` keys, no
-/// rollback state (see [`sync_trusted`]).
-pub fn sync(
-    dl: &Downloader,
-    printer: &crate::output::Printer,
-    repo: &RepoConf,
-    cachedir: &Path,
-    net: NetOptions,
-    policy: SyncPolicy,
-) -> Result<SyncedRepo> {
-    sync_trusted(dl, printer, repo, cachedir, net, policy, &Trust::default())
+/// One run's way of bringing repos into the cache: the downloader, the
+/// printer, the cache root and the network policy.
+#[derive(Clone, Copy)]
+pub struct Syncer<'a> {
+    pub dl: &'a Downloader,
+    pub printer: &'a Printer,
+    /// Host path of the cache directory.
+    pub cachedir: &'a Path,
+    pub policy: SyncPolicy,
 }
 
-/// [`sync`] with explicit trust settings.
-pub fn sync_trusted(
-    dl: &Downloader,
-    printer: &crate::output::Printer,
-    repo: &RepoConf,
-    cachedir: &Path,
-    net: NetOptions,
-    policy: SyncPolicy,
-    trust: &Trust,
-) -> Result<SyncedRepo> {
-    let cache = RepoCache::new(cachedir, repo);
-    let repomd_path = cache.repomd();
-    let have = repomd_path.is_file();
-    if policy.cache_only && !have {
-        return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
+impl Syncer<'_> {
+    /// Make sure `repo`'s `repomd.xml` is cached and current (a new one
+    /// must pass the checks of `trust`), then parse it.
+    pub fn sync(&self, repo: &RepoConf, net: NetOptions, trust: &Trust) -> Result<SyncedRepo> {
+        let policy = self.policy;
+        let cache = RepoCache::new(self.cachedir, repo);
+        let repomd_path = cache.repomd();
+        let have = repomd_path.is_file();
+        if policy.cache_only && !have {
+            return Err(Error::new(Code::CacheDisabled, format!("{} (repo '{}')", Code::CacheDisabled.message(), repo.id)));
+        }
+        // Mirror lists and metalinks are fetched (at most) once per run, here.
+        let base_urls = base_urls(self.dl, repo, &cache, &net, policy.cache_only)?;
+        if !policy.cache_only && (!have || policy.refresh || cache.is_expired(repo.metadata_expire)) {
+            self.printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
+            self.refresh(repo, &cache, &base_urls, &net, trust)?;
+        }
+        let bytes = fs_err::read(&repomd_path).map_err(|e| Error::io(repomd_path.display(), e))?;
+        let repomd = Repomd::parse(BufReader::new(bytes.as_slice()), &repomd_path.display().to_string())?;
+        let repomd_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
+        Ok(SyncedRepo { conf: repo.clone(), cache, repomd, repomd_sha256, base_urls, net, cache_only: policy.cache_only })
     }
-    // Mirror lists and metalinks are fetched (at most) once per run, here.
-    let base_urls = base_urls(dl, repo, &cache, &net, policy.cache_only)?;
-    if !policy.cache_only && (!have || policy.refresh || cache.is_expired(repo.metadata_expire)) {
-        printer.info(&format!("Refreshing metadata for: '{}'\n", repo.name));
-        refresh(dl, printer, repo, &cache, &base_urls, &net, policy, trust)?;
-    }
-    let bytes = fs_err::read(&repomd_path).map_err(|e| Error::io(repomd_path.display(), e))?;
-    let repomd = Repomd::parse(BufReader::new(bytes.as_slice()), &repomd_path.display().to_string())?;
-    let repomd_sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&bytes));
-    Ok(SyncedRepo { conf: repo.clone(), cache, repomd, repomd_sha256, base_urls, net, cache_only: policy.cache_only })
-}
 
-/// Download a fresh repomd.xml; replace the cached metadata only if it changed.
-#[allow(clippy::too_many_arguments)]
-fn refresh(
-    dl: &Downloader,
-    printer: &crate::output::Printer,
-    repo: &RepoConf,
-    cache: &RepoCache,
-    bases: &[String],
-    net: &NetOptions,
-    policy: SyncPolicy,
-    trust: &Trust,
-) -> Result<()> {
-    let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml")).collect();
-    let tmp = cache.tmp().join("repomd.xml");
-    dl.fetch(&urls, &tmp, &Expect::default(), net)?;
-    let new = fs_err::read(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
-    if repo.metalink.is_some() && repo.baseurls.is_empty()
-        && let Err(e) = super::metalink::check_repomd(&cache.metalink(), &new) {
+    /// Download a fresh repomd.xml; replace the cached metadata only if it
+    /// changed, and only after the trust checks passed.
+    fn refresh(&self, repo: &RepoConf, cache: &RepoCache, bases: &[String], net: &NetOptions, trust: &Trust) -> Result<()> {
+        let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml")).collect();
+        let tmp = cache.tmp().join("repomd.xml");
+        self.dl.fetch(&urls, &tmp, &Expect::default(), net)?;
+        let new = fs_err::read(&tmp).map_err(|e| Error::io(tmp.display(), e))?;
+        if repo.metalink.is_some() && repo.baseurls.is_empty()
+            && let Err(e) = super::metalink::check_repomd(&cache.metalink(), &new) {
+                cache::remove_file(&tmp)?;
+                return Err(e);
+            }
+        // Parse before trusting it: a broken repomd must not replace a good cache.
+        let parsed = Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
+        let state = trust.state_dir.as_deref().map(|d| RollbackState::new(d, &repo.id));
+        let trusted = super::repo_gpg::check_trust(self, repo, cache, bases, net, trust, &new).and_then(|()| match &state {
+            Some(st) => st.check(&repo.id, parsed.timestamp_max, trust.allow_rollback, trust.max_age),
+            None => Ok(()),
+        });
+        if let Err(e) = trusted {
             cache::remove_file(&tmp)?;
             return Err(e);
         }
-    // Parse before trusting it: a broken repomd must not replace a good cache.
-    let parsed = Repomd::parse(BufReader::new(new.as_slice()), &urls[0])?;
-    let state = trust.state_dir.as_deref().map(|d| RollbackState::new(d, &repo.id));
-    let trusted = check_trust(dl, printer, repo, cache, bases, net, trust, &new).and_then(|()| match &state {
-        Some(st) => st.check(&repo.id, parsed.timestamp_max, trust.allow_rollback, trust.max_age),
-        None => Ok(()),
-    });
-    if let Err(e) = trusted {
-        cache::remove_file(&tmp)?;
-        return Err(e);
-    }
-    let old = fs_err::read(cache.repomd()).ok();
-    if old.as_deref() != Some(new.as_slice()) {
-        cache::remove_tree(&cache.repodata())?;
-        cache::remove_tree(&cache.solvcache())?;
-        if !policy.keepcache {
-            cache::remove_tree(&cache.rpms())?;
+        let old = fs_err::read(cache.repomd()).ok();
+        if old.as_deref() != Some(new.as_slice()) {
+            cache::remove_tree(&cache.repodata())?;
+            cache::remove_tree(&cache.solvcache())?;
+            if !self.policy.keepcache {
+                cache::remove_tree(&cache.rpms())?;
+            }
+            let dir = cache.repodata();
+            fs_err::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
+            fs_err::rename(&tmp, cache.repomd()).map_err(|e| Error::io(cache.repomd().display(), e))?;
+        } else {
+            cache::remove_file(&tmp)?;
         }
-        let dir = cache.repodata();
-        fs_err::create_dir_all(&dir).map_err(|e| Error::io(dir.display(), e))?;
-        fs_err::rename(&tmp, cache.repomd()).map_err(|e| Error::io(cache.repomd().display(), e))?;
-    } else {
-        cache::remove_file(&tmp)?;
+        if let Some(st) = state {
+            st.record(parsed.timestamp_max)?;
+        }
+        cache.touch_refreshed()
     }
-    if let Some(st) = state {
-        st.record(parsed.timestamp_max)?;
-    }
-    cache.touch_refreshed()
-}
-
-/// repo_gpgcheck: fetch repomd.xml.asc and verify `repomd` with the repo's
-/// `gpgkey` keys and the rpmdb's; import the key that verified it when
-/// allowed.
-#[allow(clippy::too_many_arguments)]
-fn check_trust(
-    dl: &Downloader,
-    printer: &crate::output::Printer,
-    repo: &RepoConf,
-    cache: &RepoCache,
-    bases: &[String],
-    net: &NetOptions,
-    trust: &Trust,
-    repomd: &[u8],
-) -> Result<()> {
-    use crate::signature::{KeyOrigin, Keyring};
-    if !repo.repo_gpgcheck {
-        return Ok(());
-    }
-    let urls: Vec<String> = bases.iter().map(|b| join_url(b, "repodata/repomd.xml.asc")).collect();
-    let asc_path = cache.tmp().join("repomd.xml.asc");
-    let expect = Expect { max_size: Some(1 << 20), ..Expect::default() };
-    dl.fetch(&urls, &asc_path, &expect, net)?;
-    let asc = fs_err::read(&asc_path).map_err(|e| Error::io(asc_path.display(), e));
-    cache::remove_file(&asc_path)?;
-    let asc = asc?;
-    let mut keys = Keyring::new();
-    if let Some(db) = &trust.dbdir {
-        let (ring, _skipped) = Keyring::from_rpmdb(db, &trust.policy)
-            .map_err(|e| Error::new(Code::Eio, format!("reading keys from {}: {e}", db.display())).with_source(e))?;
-        keys.extend(&ring);
-    }
-    if !repo.gpgkeys.is_empty() || keys.keys().is_empty() {
-        keys.extend(&super::repo_gpg::repo_keys(dl, repo, cache, net, &trust.policy)?);
-    }
-    let signer = super::repo_gpg::verify_repomd(&repo.id, repomd, &asc, &keys, &trust.policy)?;
-    if let (true, Some(db), KeyOrigin::File(url)) = (trust.import_keys, &trust.dbdir, &signer.origin)
-        && let Some(k) = keys.keys().iter().find(|k| k.key.keyid == signer.keyid)
-    {
-        printer.info(&format!("importing key from {url}\n"));
-        let tid = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
-        crate::signature::pubkey_header::import_key(db, &k.key, tid, &trust.policy)
-            .map_err(|e| Error::new(Code::RpmrcFail, format!("importing key from {url}: {e}")).with_source(e))?;
-    }
-    Ok(())
 }
 
 /// baseurl list, or the URLs from the mirrorlist (cached next to the metadata).

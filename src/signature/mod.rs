@@ -9,7 +9,10 @@
 //! * [`verify`]: one signature over a header, a package or a file;
 //! * [`pubkey_header`]: the `gpg-pubkey` pseudo-package `rpm --import`
 //!   writes, so that rpm and we share one keyring;
-//! * [`check_package`]: the verdict for one `.rpm`, with tdnf's error codes.
+//! * [`check_package`]: the verdict for one `.rpm`, with tdnf's error codes;
+//! * [`install`]: [`check_for_install`], the check the install path runs:
+//!   the rpmdb's keys first, then the repo's `gpgkey` keys after the
+//!   import question ([`consent`]).
 //!
 //! Package rules (rpm's `rpmReadPackageFile` with `%_pkgverify_level
 //! signature`, and tdnf PR #523): with gpgcheck on, a package must carry a
@@ -21,6 +24,8 @@
 
 pub mod base64;
 pub mod blob;
+pub mod consent;
+pub mod install;
 pub mod key;
 pub mod keyring;
 pub mod policy;
@@ -30,6 +35,8 @@ pub mod verify;
 #[cfg(test)]
 mod tests;
 
+pub use consent::KeyImport;
+pub use install::{InstallTrust, check_for_install};
 pub use key::{KeyError, PublicKey};
 pub use keyring::{KeyOrigin, Keyring};
 pub use policy::{CheckOptions, OpenPgpPolicy};

@@ -98,6 +98,13 @@ pub fn pubkey_header(key: &PublicKey, tid: u32, time: u32, rpm_version: &str) ->
     blob::build(RPMTAG_HEADERIMMUTABLE, &region, &dribbles)
 }
 
+/// A transaction id for an import happening now (rpm uses the time).
+pub fn now_tid() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+}
+
 /// What [`import_key`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Imported {

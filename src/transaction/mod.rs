@@ -24,18 +24,31 @@
 //! dependency checks. Erase trusts the db: a path changed on disk is
 //! removed as long as its type still matches.
 
+mod db;
 pub mod diskspace;
 mod erase;
 pub mod fileplan;
 mod install;
 pub mod journal;
+mod prepare;
+mod recover;
+pub(crate) mod remove;
+mod run;
 pub mod scriptlet;
+mod scripts;
+mod set;
 pub mod signals;
+pub(crate) mod unpack;
+#[cfg(test)]
+mod unpack_tests;
 
 use std::path::PathBuf;
 
 pub use erase::erase_package;
 pub use install::install_package;
+pub use recover::{Recovered, recover};
+pub use run::run;
+pub use set::{Checkpoint, ElementKind, Failure, Flags, Outcome, Reporter, Silent, Step, TransactionSet};
 
 use crate::fsroot::FsError;
 use crate::rpm::file::RpmFileError;
@@ -70,6 +83,14 @@ pub enum TxError {
     Db { name: String, source: WriterError },
     #[error("{name}: {source}")]
     ReadDb { name: String, source: RpmdbError },
+    /// rpm's problems found before anything was written (architecture,
+    /// file conflicts, disk space, the `%pretrans` interpreter rule).
+    #[error("{}", .0.join("\n"))]
+    Problems(Vec<String>),
+    #[error("{0}")]
+    Journal(journal::JournalError),
+    #[error("{0}")]
+    Signals(signals::SignalError),
     #[error("{dbdir}: no installed package with header number {hnum}")]
     NotInstalled { dbdir: PathBuf, hnum: u32 },
 }
@@ -78,6 +99,11 @@ pub enum TxError {
 pub(crate) fn header_name(h: &Header) -> String {
     h.string_lossy(crate::rpm::tags::RPMTAG_NAME)
         .map_or_else(|| "(unnamed)".to_owned(), |s| s.into_owned())
+}
+
+/// `name-[epoch:]version-release.arch` of a header.
+pub(crate) fn nevra_of(h: &Header) -> String {
+    db::nevra_evr(h).0
 }
 
 /// `<root>/<dbpath>`, with symlinks inside the root resolved in it.

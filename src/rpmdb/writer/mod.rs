@@ -5,7 +5,19 @@
 //!   signature tags + install-time tags);
 //! * [`index`]: the index tables and the rows rpm writes per header;
 //! * [`RpmdbWriter`]: schema, pragmas, rpm's transaction lock, and
-//!   atomic adds/removes through [`WriterTxn`].
+//!   atomic adds/removes through [`WriterTxn`];
+//! * [`update`]: FILESTATES rewrites ([`WriterTxn::set_file_states`]) and
+//!   reading installed headers through the writer's own connection.
+//!
+//! # Readers while the writer is open
+//!
+//! The lock is rpm's *transaction* lock: rpm 4.18 takes it only in
+//! `rpmtxnBegin` (transactions, `--initdb`, `--rebuilddb`, `--verifydb`),
+//! never for a query, so `rpm -q` in the root (from a scriptlet, say) does
+//! not wait for it. SQLite's WAL lets such a reader run while a
+//! [`WriterTxn`] is open: it sees the last committed state. Our own reads
+//! of installed headers during a transaction go through
+//! [`RpmdbWriter::header`] / [`WriterTxn::header`] (no second connection).
 //!
 //! Files are created with mode 0644 whatever the process umask, as rpm does.
 
@@ -17,14 +29,17 @@ use std::time::Duration;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 
-use super::SQLITE_FILE;
+use super::{BadHeader, SQLITE_FILE};
 use crate::rpm::header::{Header, HeaderError};
 
 pub mod header_build;
 pub mod index;
+pub mod update;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod update_tests;
 
 pub use header_build::{BuildError, InstallInfo, installed_header};
 pub use index::{INDEX_TABLES, IndexTable};
@@ -53,6 +68,19 @@ pub enum WriterError {
     NoSuchPackage { path: PathBuf, hnum: u32 },
     #[error("{path}: header number {hnum} is out of range")]
     BadHnum { path: PathBuf, hnum: i64 },
+    #[error("{path}: h#{hnum}: stored header is invalid: {source}")]
+    StoredHeader {
+        path: PathBuf,
+        hnum: u32,
+        source: HeaderError,
+    },
+    #[error("{path}: h#{hnum}: file index {index} is out of range (the package has {files} file states)")]
+    FileIndex {
+        path: PathBuf,
+        hnum: u32,
+        index: usize,
+        files: usize,
+    },
 }
 
 /// A read-write connection to `<dbdir>/rpmdb.sqlite`, holding rpm's
@@ -98,6 +126,30 @@ fn lock_exclusive(f: &File) -> nix::Result<()> {
             nix::fcntl::fcntl(f, nix::fcntl::FcntlArg::F_SETLKW(&fl)).map(|_| ())
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Keep `-wal` (truncated) and `-shm` when the connection closes, as rpm
+/// does (`SQLITE_FCNTL_PERSIST_WAL` in `sqlite_init`): unprivileged readers
+/// cannot open a WAL database read-only without them.
+fn persist_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let mut one: std::ffi::c_int = 1;
+    // SAFETY: `conn.handle()` is the live connection owned by `conn`, used
+    // only for this call; a NULL database name means "main"; for
+    // SQLITE_FCNTL_PERSIST_WAL the argument is a pointer to an int that
+    // SQLite reads and writes during the call only, and `one` outlives it.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            std::ptr::null(),
+            rusqlite::ffi::SQLITE_FCNTL_PERSIST_WAL,
+            (&raw mut one).cast(),
+        )
+    };
+    if rc == rusqlite::ffi::SQLITE_OK {
+        Ok(())
+    } else {
+        Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rc), None))
     }
 }
 
@@ -170,6 +222,7 @@ impl RpmdbWriter {
              PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 10000;",
         )
         .map_err(sq)?;
+        persist_wal(&conn).map_err(sq)?;
         conn.execute_batch(&format!("BEGIN;\n{}COMMIT;", schema_sql()))
             .map_err(sq)?;
         Ok(RpmdbWriter {
