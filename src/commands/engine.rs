@@ -53,19 +53,17 @@ fn usage(what: &str) -> Error {
     Error::new(Code::CliInvalidArgument, format!("__engine: {what}"))
 }
 
-/// Header numbers of installed packages whose name or NEVRA is `spec`.
-fn installed_matching(dbdir: &std::path::Path, spec: &str) -> Result<Vec<u32>, Error> {
+/// (header number, name, NEVRA) of every installed package.
+fn installed(dbdir: &std::path::Path) -> Result<Vec<(u32, String, String)>, Error> {
     let db = Rpmdb::open(dbdir).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
     let mut warnings = Vec::new();
     let headers = db.headers(&mut warnings).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
-    Ok(headers
-        .into_iter()
-        .filter(|(_, h)| {
-            let name = transaction::header_name(h);
-            name == spec || transaction::nevra_of(h) == spec
-        })
-        .map(|(hnum, _)| hnum)
-        .collect())
+    Ok(headers.into_iter().map(|(hnum, h)| (hnum, transaction::header_name(&h), transaction::nevra_of(&h))).collect())
+}
+
+/// Header numbers of the packages whose name or NEVRA is `spec`.
+fn matching(installed: &[(u32, String, String)], spec: &str) -> Vec<u32> {
+    installed.iter().filter(|(_, n, nevra)| n == spec || nevra == spec).map(|(h, _, _)| *h).collect()
 }
 
 fn parse(args: &[String]) -> Result<(TransactionSet, String), Error> {
@@ -102,17 +100,18 @@ fn parse(args: &[String]) -> Result<(TransactionSet, String), Error> {
             .map_or(1, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX));
     }
     let dbdir = crate::rpmdb::resolve_in_root(&ts.root, &ts.dbpath);
+    let installed = if matches!(op.as_str(), "upgrade" | "erase") { installed(&dbdir)? } else { Vec::new() };
     for o in &operands {
         match op.as_str() {
             "install" => ts.steps.push(Step::Install { rpm: PathBuf::from(o), replaces: Vec::new() }),
             "upgrade" => {
                 let file = crate::rpm::file::RpmFile::open(o).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
                 let name = transaction::header_name(&file.header);
-                let replaces = installed_matching(&dbdir, &name)?;
+                let replaces = matching(&installed, &name);
                 ts.steps.push(Step::Install { rpm: PathBuf::from(o), replaces });
             }
             "erase" => {
-                let found = installed_matching(&dbdir, o)?;
+                let found = matching(&installed, o);
                 if found.is_empty() {
                     return Err(Error::new(Code::TransactionFailed, format!("package {o} is not installed")));
                 }

@@ -26,12 +26,15 @@ mod owners;
 pub mod resolve;
 mod stage;
 #[cfg(test)]
+mod stage_tests;
+#[cfg(test)]
 mod tests;
 
 use std::io::Read;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use nix::errno::Errno;
 use nix::fcntl::{AtFlags, OFlag, open, openat, renameat};
@@ -104,7 +107,29 @@ pub struct Root {
     /// Whether to chown (only root can give files away).
     chown: bool,
     warnings: Mutex<Vec<String>>,
+    /// Resolved directories by path (components joined by `/`), so that
+    /// the files of one directory do not each walk from the root. Entries
+    /// at or under a path that an operation may change (rename, removal,
+    /// a commit onto it) are forgotten first.
+    dirs: Mutex<HashMap<String, Arc<OwnedFd>>>,
+    /// Whether [`Root::batch`] is active (the cache is used only then:
+    /// between batches scriptlets may change the tree behind our back).
+    caching: std::sync::atomic::AtomicBool,
 }
+
+/// While alive, resolved directories are cached (see [`Root::batch`]).
+#[derive(Debug)]
+pub struct Batch<'a>(&'a Root);
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        self.0.caching.store(false, std::sync::atomic::Ordering::SeqCst);
+        self.0.dirs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+}
+
+/// At most this many cached directories (then the cache starts afresh).
+const DIR_CACHE_MAX: usize = 512;
 
 /// The temp name rpm uses while a file is being written: `name;<tid %08x>`.
 pub fn temp_name(name: &str, tid: u32) -> String {
@@ -136,7 +161,7 @@ impl Root {
         let path = path.as_ref();
         let fd = open(path, OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
             .map_err(|e| FsError::Io { op: "open root", path: path.display().to_string(), source: e.into() })?;
-        Ok(Root { fd, chown: Uid::effective().is_root(), warnings: Mutex::new(Vec::new()) })
+        Ok(Root { fd, chown: Uid::effective().is_root(), warnings: Mutex::new(Vec::new()), dirs: Mutex::new(HashMap::new()), caching: std::sync::atomic::AtomicBool::new(false) })
     }
 
     /// The root directory's descriptor.
@@ -158,17 +183,61 @@ impl Root {
     /// Every directory on the way is resolved inside the root (see
     /// [`resolve`]); the last component itself is not looked at.
     pub fn resolve_parent(&self, path: &str) -> Result<(OwnedFd, String)> {
+        let (dir, name) = self.parent_cached(path)?;
+        let dir = dir.try_clone().map_err(|e| FsError::Io { op: "dup", path: path.to_owned(), source: e })?;
+        Ok((dir, name))
+    }
+
+    /// Cache resolved directories until the returned guard is dropped: for
+    /// one package's unpack or removal, when only we change the tree.
+    /// Nothing else may change it meanwhile (no scriptlet runs inside a
+    /// batch); our own renames and removals keep the cache right.
+    pub fn batch(&self) -> Batch<'_> {
+        self.dirs.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.caching.store(true, std::sync::atomic::Ordering::SeqCst);
+        Batch(self)
+    }
+
+    /// [`Root::resolve_parent`] through the directory cache.
+    pub(crate) fn parent_cached(&self, path: &str) -> Result<(Arc<OwnedFd>, String)> {
         let mut comps = caller_components(path)?;
         let Some(last) = comps.pop() else {
             return Err(FsError::InvalidPath { path: path.to_owned(), reason: "no file name" });
         };
+        let key = comps.join("/");
+        let caching = self.caching.load(std::sync::atomic::Ordering::SeqCst);
+        if caching && let Some(fd) = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok((Arc::clone(fd), last.to_owned()));
+        }
         let os: Vec<&std::ffi::OsStr> = comps.iter().map(std::ffi::OsStr::new).collect();
         let mut stack = Walker::new(self, path).walk(Vec::new(), &os, false, None)?;
         let dir = match stack.pop() {
             Some(fd) => fd,
             None => self.fd.try_clone().map_err(|e| FsError::Io { op: "dup", path: path.to_owned(), source: e })?,
         };
+        let dir = Arc::new(dir);
+        if !caching {
+            return Ok((dir, last.to_owned()));
+        }
+        let mut cache = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if cache.len() >= DIR_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&dir));
         Ok((dir, last.to_owned()))
+    }
+
+    /// Drop cached directories at or below `path`: it is about to be
+    /// renamed over, removed or replaced.
+    pub(crate) fn forget(&self, path: &str) {
+        let Ok(comps) = caller_components(path) else { return };
+        let key = comps.join("/");
+        let mut cache = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if key.is_empty() {
+            cache.clear();
+            return;
+        }
+        cache.retain(|k, _| !(k == &key || (k.starts_with(&key) && k.as_bytes().get(key.len()) == Some(&b'/'))));
     }
 
     /// Create `path` and its missing parents, each new one with exactly
@@ -219,7 +288,8 @@ impl Root {
         mut reader: impl Read,
         tid: u32,
     ) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        self.forget(path);
+        let (dir, name) = self.parent_cached(path)?;
         let tmp = temp_name(&name, tid);
         let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         let fd = self.make_temp(dir.as_fd(), &tmp, path, || {
@@ -242,7 +312,8 @@ impl Root {
     /// Create the symlink `path -> target` (target stored verbatim) via a
     /// temp name and rename; an existing directory at `path` is an error.
     pub fn symlink(&self, path: &str, target: &str, uid: u32, gid: u32, mtime: i64, tid: u32) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        self.forget(path);
+        let (dir, name) = self.parent_cached(path)?;
         let tmp = temp_name(&name, tid);
         self.make_temp(dir.as_fd(), &tmp, path, || symlinkat(target, &dir, tmp.as_str()))?;
         let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
@@ -262,8 +333,9 @@ impl Root {
     /// Make `new` a hard link of `existing` (not following a symlink at
     /// `existing`), via `<new>;<tid>` and rename (replacing `new`).
     pub fn hardlink(&self, existing: &str, new: &str, tid: u32) -> Result<()> {
-        let (odir, oname) = self.resolve_parent(existing)?;
-        let (ndir, nname) = self.resolve_parent(new)?;
+        self.forget(new);
+        let (odir, oname) = self.parent_cached(existing)?;
+        let (ndir, nname) = self.parent_cached(new)?;
         let tmp = temp_name(&nname, tid);
         self.make_temp(ndir.as_fd(), &tmp, new, || {
             linkat(&odir, oname.as_str(), &ndir, tmp.as_str(), AtFlags::empty())
@@ -278,14 +350,16 @@ impl Root {
     /// Remove a non-directory (a regular file loses setuid/setgid bits and
     /// capabilities first, as in rpm, in case other hard links remain).
     pub fn remove(&self, path: &str) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        self.forget(path);
+        let (dir, name) = self.parent_cached(path)?;
         stage::strip_special_bits(dir.as_fd(), &name);
         unlinkat(&dir, name.as_str(), UnlinkatFlags::NoRemoveDir).map_err(io_err("unlink", path))
     }
 
     /// Remove a directory if it is empty; `Ok(false)` when it is not.
     pub fn rmdir_if_empty(&self, path: &str) -> Result<bool> {
-        let (dir, name) = self.resolve_parent(path)?;
+        self.forget(path);
+        let (dir, name) = self.parent_cached(path)?;
         match unlinkat(&dir, name.as_str(), UnlinkatFlags::RemoveDir) {
             Ok(()) => Ok(true),
             Err(Errno::ENOTEMPTY | Errno::EEXIST) => Ok(false),
@@ -298,14 +372,14 @@ impl Root {
         if caller_components(path)?.is_empty() {
             return fstat(&self.fd).map_err(io_err("stat", path));
         }
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW).map_err(io_err("lstat", path))
     }
 
     /// Read a regular file (at most `limit` bytes); its last component is
     /// not followed, FIFOs and devices are refused without blocking.
     pub fn read_file(&self, path: &str, limit: u64) -> Result<Vec<u8>> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let flags = OFlag::O_RDONLY | OFlag::O_NOFOLLOW | OFlag::O_NONBLOCK | OFlag::O_NOCTTY | OFlag::O_CLOEXEC;
         let fd = openat(&dir, name.as_str(), flags, Mode::empty()).map_err(io_err("open", path))?;
         let st = fstat(&fd).map_err(io_err("stat", path))?;

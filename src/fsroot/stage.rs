@@ -93,7 +93,7 @@ impl Root {
     /// Write `reader`'s bytes to `<path>;<tid>` with `meta`; no rename. On
     /// error the temp file is removed.
     pub fn write_temp(&self, path: &str, meta: &Meta<'_>, mut reader: impl Read, tid: u32) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let tmp = temp_name(&name, tid);
         let flags = OFlag::O_WRONLY | OFlag::O_CREAT | OFlag::O_EXCL | OFlag::O_NOFOLLOW | OFlag::O_CLOEXEC;
         let fd = self.make_temp(dir.as_fd(), &tmp, path, || openat(&dir, tmp.as_str(), flags, Mode::S_IWUSR))?;
@@ -107,7 +107,7 @@ impl Root {
 
     /// Create the symlink `<path>;<tid> -> target` with `meta`; no rename.
     pub fn symlink_temp(&self, path: &str, target: &str, meta: &Meta<'_>, tid: u32) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let tmp = temp_name(&name, tid);
         self.make_temp(dir.as_fd(), &tmp, path, || symlinkat(target, &dir, tmp.as_str()))?;
         let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
@@ -128,7 +128,7 @@ impl Root {
             _ => return Err(FsError::InvalidPath { path: path.to_owned(), reason: "not a FIFO, device or socket" }),
         };
         let rdev = if kind == SFlag::S_IFIFO { 0 } else { rdev };
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let tmp = temp_name(&name, tid);
         self.make_temp(dir.as_fd(), &tmp, path, || mknodat(&dir, tmp.as_str(), kind, Mode::empty(), rdev))?;
         let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
@@ -148,8 +148,8 @@ impl Root {
     /// Make `<new>;<tid>` a hard link of `<existing>;<tid>` (a hardlink set
     /// is staged once, then linked).
     pub fn link_temp(&self, existing: &str, new: &str, tid: u32) -> Result<()> {
-        let (odir, oname) = self.resolve_parent(existing)?;
-        let (ndir, nname) = self.resolve_parent(new)?;
+        let (odir, oname) = self.parent_cached(existing)?;
+        let (ndir, nname) = self.parent_cached(new)?;
         let (otmp, ntmp) = (temp_name(&oname, tid), temp_name(&nname, tid));
         self.make_temp(ndir.as_fd(), &ntmp, new, || {
             linkat(&odir, otmp.as_str(), &ndir, ntmp.as_str(), AtFlags::empty())
@@ -159,8 +159,9 @@ impl Root {
     /// Rename `<path>;<tid>` onto `dest` (`path`, or `path.rpmnew`), in
     /// `path`'s directory; a file at `dest` is replaced, never followed.
     pub fn commit(&self, path: &str, tid: u32, dest: &str) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
-        let (ddir, dname) = self.resolve_parent(dest)?;
+        self.forget(dest);
+        let (dir, name) = self.parent_cached(path)?;
+        let (ddir, dname) = self.parent_cached(dest)?;
         strip_special_bits(ddir.as_fd(), &dname);
         renameat(&dir, temp_name(&name, tid).as_str(), &ddir, dname.as_str()).map_err(io_err("rename", dest))
     }
@@ -169,15 +170,17 @@ impl Root {
     /// components are not followed); a regular file at `to` loses its
     /// setuid/setgid bits and capabilities first.
     pub fn rename(&self, from: &str, to: &str) -> Result<()> {
-        let (fdir, fname) = self.resolve_parent(from)?;
-        let (tdir, tname) = self.resolve_parent(to)?;
+        self.forget(from);
+        self.forget(to);
+        let (fdir, fname) = self.parent_cached(from)?;
+        let (tdir, tname) = self.parent_cached(to)?;
         strip_special_bits(tdir.as_fd(), &tname);
         renameat(&fdir, fname.as_str(), &tdir, tname.as_str()).map_err(io_err("rename", from))
     }
 
     /// Remove `<path>;<tid>`; `Ok(false)` when it (or its directory) is not there.
     pub fn remove_temp(&self, path: &str, tid: u32) -> Result<bool> {
-        let (dir, name) = match self.resolve_parent(path) {
+        let (dir, name) = match self.parent_cached(path) {
             Ok(x) => x,
             Err(e) if e.is_not_found() => return Ok(false),
             Err(e) => return Err(e),
@@ -192,7 +195,7 @@ impl Root {
     /// Re-apply `meta` to the file already at `path` (rpm's `FA_TOUCH`):
     /// regular files and directories through a descriptor, others by name.
     pub fn set_meta(&self, path: &str, meta: &Meta<'_>) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let st = fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW).map_err(io_err("lstat", path))?;
         let kind = st.st_mode & libc::S_IFMT;
         if kind == libc::S_IFREG || kind == libc::S_IFDIR {
@@ -206,7 +209,7 @@ impl Root {
     /// Set the capabilities `text` (FILECAPS syntax) on the regular file at
     /// `path` as the `security.capability` xattr.
     pub fn set_caps(&self, path: &str, text: &str) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let fd = openat(&dir, name.as_str(), RD_NOFOLLOW, Mode::empty()).map_err(io_err("open", path))?;
         let st = fstat(&fd).map_err(io_err("stat", path))?;
         if st.st_mode & libc::S_IFMT != libc::S_IFREG {
@@ -221,7 +224,7 @@ impl Root {
     /// must exist). Then `meta` is applied (to the symlink's target too,
     /// like rpm).
     pub fn ensure_dir(&self, path: &str, meta: &Meta<'_>) -> Result<()> {
-        let (dir, name) = self.resolve_parent(path)?;
+        let (dir, name) = self.parent_cached(path)?;
         let fd = match fstatat(&dir, name.as_str(), AtFlags::AT_SYMLINK_NOFOLLOW) {
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => None,
             Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFLNK => match self.open_dir(path) {
@@ -251,6 +254,7 @@ impl Root {
 
     /// Unlink the non-directory `name` and make a 0700 directory there.
     fn replace_with_dir(&self, dir: BorrowedFd<'_>, name: &str, path: &str) -> Result<Option<OwnedFd>> {
+        self.forget(path);
         strip_special_bits(dir, name);
         unlinkat(dir, name, UnlinkatFlags::NoRemoveDir).map_err(io_err("unlink", path))?;
         mkdirat(dir, name, Mode::S_IRWXU).map_err(io_err("mkdir", path))?;

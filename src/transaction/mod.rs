@@ -1,32 +1,24 @@
-//! A minimal transaction executor: install one `.rpm` into a root, or erase
-//! one installed package, writing files through [`crate::fsroot`] and the
-//! database through [`crate::rpmdb::writer`].
+//! The transaction engine: install, upgrade and erase packages in a root,
+//! with rpm 4.18's semantics and an rpmdb the real rpm reads as its own.
 //!
-//! * [`install_package`]: digests are checked ([`verify_digests`]) before
-//!   anything is written; then directories are created, every payload
-//!   member is written with the header's mode, owner (by name, from the
-//!   root's `/etc/passwd`/`/etc/group`, falling back to root with rpm's
-//!   warning), and FILEMTIMES mtime; symlinks take FILELINKTOS; a hardlink
-//!   set is written once and linked; `%ghost` files are not created. File
-//!   digests are checked while streaming. Then one `syncfs` and one rpmdb
-//!   transaction adding the installed header.
-//! * [`erase_package`]: removes the package's files in reverse path order
-//!   (so children go before their directories), keeping files another
-//!   installed package lists too, and directories that are not empty; then
-//!   removes the rpmdb entry.
+//! A transaction is data ([`TransactionSet`]: steps in the caller's order,
+//! flags, a tid). [`run`] first completes an interrupted earlier
+//! transaction from its journal ([`recover`]), then checks everything
+//! before the first write (`prepare`: digests, architecture, the
+//! `%pretrans` interpreter rule, the [`fileplan`] with conflicts and
+//! `.rpmnew`/`.rpmsave` decisions, [`diskspace`]), then runs it in rpm's
+//! order (`run`; scriptlets and triggers by `scripts` over [`scriptlet`]),
+//! writing files through `unpack`/`remove` (confined by
+//! [`crate::fsroot`]) and the database through one
+//! [`crate::rpmdb::writer::RpmdbWriter`]. Progress goes to a [`Reporter`];
+//! the result is an [`Outcome`].
 //!
-//! **Not done yet**: scriptlets and triggers; config files (`.rpmnew`,
-//! `.rpmsave`, `%config(noreplace)`); file-conflict checks and REPLACED file
-//! states of other packages; rollback of a half-installed package (a failure
-//! after the first write leaves what was written); file capabilities and
-//! other xattrs (IMA, SELinux labels); FIFOs and device nodes (refused
-//! before writing); relocations, `--excludedocs`, `%lang` filtering;
-//! dependency checks. Erase trusts the db: a path changed on disk is
-//! removed as long as its type still matches.
+//! Not done: SELinux labels, IMA signatures and other xattrs besides file
+//! capabilities; relocations; `%lang` filtering; dependency checks (the
+//! solver's job).
 
 mod db;
 pub mod diskspace;
-mod erase;
 pub mod fileplan;
 mod install;
 pub mod journal;
@@ -44,8 +36,7 @@ mod unpack_tests;
 
 use std::path::PathBuf;
 
-pub use erase::erase_package;
-pub use install::install_package;
+pub use install::{erase_package, install_package};
 pub use recover::{Recovered, recover};
 pub use run::run;
 pub use set::{Checkpoint, ElementKind, Failure, Flags, Outcome, Reporter, Silent, Step, TransactionSet};
@@ -91,6 +82,9 @@ pub enum TxError {
     Journal(journal::JournalError),
     #[error("{0}")]
     Signals(signals::SignalError),
+    /// The element did not happen (a critical scriptlet failed, or a write).
+    #[error("{name}: {reason}")]
+    Failed { name: String, reason: String },
     #[error("{dbdir}: no installed package with header number {hnum}")]
     NotInstalled { dbdir: PathBuf, hnum: u32 },
 }

@@ -99,13 +99,15 @@ fn open_new(rpm: &PathBuf, replaces: &[u32]) -> Result<NewPkg, TxError> {
 /// rpm's problems of one package that need no file plan.
 fn package_problems(p: &NewPkg, arches: &[&str], root: &Root, scripts: bool, out: &mut Vec<String>) {
     let h = &p.file.header;
+    // rpm passes the arch/os as the problem's altNEVR, so its text says
+    // "different" (lib/transaction.c checkAdded, lib/rpmprob.c str1).
     let arch = h.string_lossy(RPMTAG_ARCH).unwrap_or_default();
     if !arches.contains(&arch.as_ref()) {
-        out.push(format!("package {} is intended for a {arch} architecture", p.nevra));
+        out.push(format!("package {} is intended for a different architecture", p.nevra));
     }
     let os = h.string_lossy(RPMTAG_OS).unwrap_or_default();
     if !os.is_empty() && !os.eq_ignore_ascii_case("linux") {
-        out.push(format!("package {} is intended for a {os} operating system", p.nevra));
+        out.push(format!("package {} is intended for a different operating system", p.nevra));
     }
     // rpm: a non-Lua %pretrans needs its interpreter installed before the
     // transaction (Requires(pretrans) is checked against the rpmdb only).
@@ -135,6 +137,10 @@ pub(crate) fn prepare(ts: &TransactionSet, root: &Root) -> Result<Prepared, TxEr
             Step::Erase { hnum } => elems.push(Elem::Erase { hnum: *hnum, by: None }),
         }
     }
+    // rpm runs every install before any erase, replaced packages included
+    // (lib/order.c rpmtsOrder: "installs first - then erases"); each group
+    // keeps the order given.
+    elems.sort_by_key(|e| matches!(e, Elem::Erase { .. }));
     let mut erased: Vec<u32> = Vec::new();
     for e in &elems {
         if let Elem::Erase { hnum, .. } = *e {

@@ -59,6 +59,7 @@ fn remove_one(root: &Root, f: &FileEntry, warnings: &mut Vec<String>) {
 /// the file plan's `ErasePlan`) say; see the module doc. Returns rpm's
 /// warnings. Ends with one `syncfs`.
 pub(crate) fn remove_files(root: &Root, files: &[FileEntry], actions: &[EraseAction]) -> Result<Vec<String>, TxError> {
+    let _batch = root.batch();
     if files.len() != actions.len() {
         let what = format!("{} files but {} planned actions", files.len(), actions.len());
         return Err(TxError::FileList { name: "erase".to_owned(), what });

@@ -2,7 +2,8 @@
 //!
 //! 1. `%pretrans` of every install (a failure skips that package and the
 //!    packages it would replace), then `%transfiletriggerun`.
-//! 2. Each element in order. Install: `%triggerprein`, `%pre`, files,
+//! 2. Each element in order: every install, then every erase (the
+//!    replaced packages too, as rpm's tsort puts them). Install: `%triggerprein`, `%pre`, files,
 //!    rpmdb entry (with FILESTATES, and REPLACED marks on the files it
 //!    takes over, in the same sqlite transaction), file triggers
 //!    (priority ≥ 10000), `%post`, `%triggerin`, file triggers (< 10000).
@@ -11,8 +12,9 @@
 //! 3. `%posttrans`, `%transfiletriggerin`, `%transfiletriggerpostun`.
 //!
 //! The journal records each element's progress; held signals are honoured
-//! only between an install and the packages it replaces as a group, so a
-//! stop never leaves both versions installed.
+//! only while no erase of a replaced package is owed (before the first
+//! upgrade, and among the plain erases after them), so a stop never leaves
+//! both versions installed.
 
 use super::db::DbPkg;
 use super::journal::{self, Journal, Stage};
@@ -40,6 +42,8 @@ pub(crate) struct Exec<'a> {
     pub outcome: Outcome,
     /// Per install (`prep.news` index): it failed or was skipped.
     pub failed: Vec<bool>,
+    /// Per install: why its `%pretrans` failed (reported at its turn).
+    pub pretrans_failed: Vec<Option<String>>,
     /// Per install: its header number once added.
     pub added: Vec<Option<u32>>,
     pub postun_keys: Vec<TriggerKey>,
@@ -86,10 +90,12 @@ fn mark(journal: &mut Journal, i: usize, stage: Stage) -> Result<(), TxError> {
     journal.mark(i, stage).map_err(TxError::Journal)
 }
 
-/// Record a failed element, with rpm's `error: x: install failed` line.
-fn fail(outcome: &mut Outcome, reporter: &dyn Reporter, nevra: &str, kind: ElementKind, reason: String) {
+/// Record a failed element, with rpm's `error: x: install failed` line
+/// (`skipped` when it had failed before its turn: its `%pretrans`, or the
+/// install replacing it; lib/transaction.c rpmtsProcess, `failed > 1`).
+fn fail(outcome: &mut Outcome, reporter: &dyn Reporter, nevra: &str, kind: ElementKind, reason: String, skipped: bool) {
     let what = if kind == ElementKind::Install { "install" } else { "erase" };
-    let how = if reason == "skipped" { "skipped" } else { "failed" };
+    let how = if skipped { "skipped" } else { "failed" };
     reporter.warning(&format!("error: {nevra}: {what} {how}"));
     outcome.failed.push(Failure { nevra: nevra.to_owned(), kind, reason });
 }
@@ -132,6 +138,7 @@ impl<'a> Exec<'a> {
             reporter,
             outcome: Outcome::default(),
             failed: vec![false; n],
+            pretrans_failed: vec![None; n],
             added: vec![None; n],
             postun_keys: Vec::new(),
         })
@@ -142,7 +149,7 @@ impl<'a> Exec<'a> {
     }
 
     fn fail(&mut self, nevra: &str, kind: ElementKind, reason: String) {
-        fail(&mut self.outcome, self.reporter, nevra, kind, reason);
+        fail(&mut self.outcome, self.reporter, nevra, kind, reason, false);
     }
 
     /// Step 1: `%pretrans`, then `%transfiletriggerun`.
@@ -151,9 +158,10 @@ impl<'a> Exec<'a> {
             let p = &self.prep.news[k];
             let arg = self.prep.db.count(&p.name) + 1;
             if let Err(e) = self.scripts.package(&p.nevra, &p.file.header, Kind::PreTrans, arg) {
-                let nevra = p.nevra.clone();
+                // rpm marks it failed now and says "install skipped" at its
+                // turn (lib/rpmte.c rpmteProcess → rpmteMarkFailed).
                 self.failed[k] = true;
-                self.fail(&nevra, ElementKind::Install, e.to_string());
+                self.pretrans_failed[k] = Some(e.to_string());
             }
         }
         let erased: Vec<u32> =
@@ -173,6 +181,10 @@ impl<'a> Exec<'a> {
     pub(crate) fn install(&mut self, i: usize, k: usize) -> Result<(), TxError> {
         let total = self.prep.elems.len();
         if self.failed[k] {
+            if let Some(reason) = self.pretrans_failed[k].take() {
+                let nevra = self.prep.news[k].nevra.clone();
+                fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Install, reason, true);
+            }
             return self.mark(i, Stage::Done);
         }
         self.mark(i, Stage::Unpacking)?;
@@ -272,7 +284,7 @@ impl<'a> Exec<'a> {
         };
         let nevra = p.nevra.clone();
         if by.is_some_and(|k| self.failed[k]) {
-            fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, "skipped".into());
+            fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, "skipped".into(), true);
             return mark(&mut self.journal, i, Stage::Done);
         }
         mark(&mut self.journal, i, Stage::Erasing)?;
@@ -286,7 +298,7 @@ impl<'a> Exec<'a> {
         self.scripts.immediate(db, &te, Kind::TriggerUn, -1);
         self.scripts.set_off(db, &te, Kind::TriggerUn, -1);
         if let Err(e) = self.scripts.package(&nevra, &p.header, Kind::PreUn, arg) {
-            fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, e.to_string());
+            fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, e.to_string(), false);
             return mark(&mut self.journal, i, Stage::Done);
         }
         self.scripts.own_files(db, &te, Kind::FileTriggerUn, PriorityClass::Low);
@@ -294,7 +306,7 @@ impl<'a> Exec<'a> {
         let warnings = match remove::remove_files(&self.root, &p.files, &eplan.actions) {
             Ok(w) => w,
             Err(e) => {
-                fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, e.to_string());
+                fail(&mut self.outcome, self.reporter, &nevra, ElementKind::Erase, e.to_string(), false);
                 return mark(&mut self.journal, i, Stage::Done);
             }
         };
@@ -306,7 +318,11 @@ impl<'a> Exec<'a> {
         let _ = self.scripts.package(&nevra, &p.header, Kind::PostUn, arg);
         self.scripts.set_off(db, &te, Kind::TriggerPostUn, -1);
         self.scripts.files_set_off(db, &te, Kind::FileTriggerPostUn, PriorityClass::Low);
-        self.postun_keys.extend(postun_trans_keys(db, &te.files));
+        // rpmtriggersPrepPostUnTransFileTrigs (lib/rpmtriggers.c) looks at
+        // every file in an installed state, kept ones included.
+        let installed: Vec<&str> =
+            p.files.iter().filter(|f| matches!(f.state, state::NORMAL | state::NETSHARED)).map(|f| f.path.as_str()).collect();
+        self.postun_keys.extend(postun_trans_keys(db, &installed));
         drop(te);
 
         let db_err = |source| TxError::Db { name: nevra.clone(), source };
@@ -358,20 +374,33 @@ pub fn run(ts: &TransactionSet, reporter: &dyn Reporter) -> Result<Outcome, TxEr
     if ts.flags.test {
         return Ok(Outcome { tested_only: true, ..Outcome::default() });
     }
-    let guard = super::signals::SignalGuard::install().map_err(TxError::Signals)?;
+    // The handlers are process-wide: a transaction running beside another
+    // one in this process (tests, a library caller) leaves them to it.
+    let guard = match super::signals::SignalGuard::install() {
+        Ok(g) => Some(g),
+        Err(super::signals::SignalError::AlreadyActive) => None,
+        Err(e) => return Err(TxError::Signals(e)),
+    };
     let mut x = Exec::new(ts, root, prep, reporter)?;
     x.pretrans();
     let elems = x.prep.elems.clone();
+    // Erases of replaced packages still to come: a stop is honoured only
+    // when there are none, so it never leaves two versions installed.
+    let mut owed = 0usize;
     for (i, e) in elems.iter().enumerate() {
-        // An install and the packages it replaces are one group.
-        let group_start = !matches!(e, Elem::Erase { by: Some(_), .. });
-        if group_start && let Some(sig) = guard.pending() {
+        if owed == 0 && let Some(sig) = guard.as_ref().and_then(super::signals::SignalGuard::pending) {
             x.outcome.interrupted = Some(sig);
             break;
         }
         match *e {
-            Elem::Install(k) => x.install(i, k)?,
-            Elem::Erase { hnum, by } => x.erase(i, hnum, by)?,
+            Elem::Install(k) => {
+                owed += x.prep.news[k].replaces.len();
+                x.install(i, k)?;
+            }
+            Elem::Erase { hnum, by } => {
+                owed = owed.saturating_sub(usize::from(by.is_some()));
+                x.erase(i, hnum, by)?;
+            }
         }
     }
     if x.outcome.interrupted.is_none() {

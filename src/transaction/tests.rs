@@ -174,7 +174,7 @@ fn corrupted_package_is_refused_before_any_write() {
     let root = tempfile::tempdir().unwrap();
     let err = install_package(root.path(), DBPATH, &path, TID).unwrap_err();
     assert!(
-        matches!(&err, TxError::Digest { name, source: PayloadError::DigestMismatch { .. } } if name == "hello"),
+        matches!(&err, TxError::Digest { name, source: PayloadError::DigestMismatch { .. } } if name == "hello-2.0-1.x86_64"),
         "{err:?}"
     );
     assert_eq!(std::fs::read_dir(root.path()).unwrap().count(), 0);

@@ -284,6 +284,7 @@ pub(crate) fn unpack(
     tid: u32,
 ) -> Result<Vec<String>, TxError> {
     let name = header_name(&pkg.header);
+    let _batch = root.batch();
     if files.len() != actions.len() {
         let what = format!("{} files but {} planned actions", files.len(), actions.len());
         return Err(TxError::FileList { name, what });

@@ -9,6 +9,7 @@ mod args;
 mod cache;
 mod man;
 mod corpus;
+mod engine;
 mod engine_crash;
 mod queries;
 mod remote;
