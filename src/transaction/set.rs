@@ -13,8 +13,8 @@ use super::scriptlet::{Output, ScriptError};
 pub enum Step {
     /// Install the package file `rpm` (a host path). `replaces` are the
     /// header numbers of installed packages it upgrades, downgrades,
-    /// obsoletes or reinstalls: they are erased right after it, as rpm
-    /// erases the old version after installing the new one.
+    /// obsoletes or reinstalls: they are erased after every install of
+    /// the transaction, as rpm orders erasures after installs.
     Install { rpm: PathBuf, replaces: Vec<u32> },
     /// Erase the installed package with this header number.
     Erase { hnum: u32 },

@@ -60,6 +60,12 @@ pub(super) fn new_root() -> tempfile::TempDir {
     std::fs::write(t.path().join("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\nspike:x:1234:1234::/:/bin/sh\n")
         .expect("passwd");
     std::fs::write(t.path().join("etc/group"), "root:x:0:\nspike:x:1234:\n").expect("group");
+    // Twin roots are made seconds apart: give the fixture files one mtime.
+    let fixed = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    for f in ["etc/passwd", "etc/group"] {
+        let file = std::fs::File::options().write(true).open(t.path().join(f)).expect("open fixture");
+        file.set_modified(fixed).expect("set mtime");
+    }
     t
 }
 

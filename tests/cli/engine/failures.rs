@@ -15,8 +15,8 @@ fn failing(name: &str, version: &str, tag: &str) -> (String, String) {
 
 /// A step whose element happens but a non-critical scriptlet fails: rpm
 /// warns and exits 0 (lib/transaction.c runScript maps warn-only errors to
-/// OK); we exit 245 for now (`Outcome::clean` counts script warnings, see
-/// [`warning_only_failures_exit_zero_like_rpm`]), so codes are not compared.
+/// OK); tdnf then fails the command with 1525 (see
+/// [`warning_only_failures_exit_1525_like_tdnf`]), so codes are not compared.
 fn warned_step(twin: &Twin, op: &str, key: &str) {
     let (r, o) = twin.both(op, &[], &[key]);
     assert_eq!(r.code, 0, "rpm: {r:?}");
@@ -94,9 +94,15 @@ fn upgrade_with_failing_old_preun() {
     same_diagnostics(&r, &o);
 }
 
+/// tdnf's contract (spec: "the command then exits 1525"): a failing
+/// `%post` leaves the package installed and the run fails with 1525,
+/// where rpm itself exits 0.
 #[test]
-#[ignore = "known difference, for the lead: Outcome::clean() counts script warnings, rpm exits 0"]
-fn warning_only_failures_exit_zero_like_rpm() {
+fn warning_only_failures_exit_1525_like_tdnf() {
     let twin = Twin::new(&[failing("p", "1.0", "%post")]);
-    twin.step("install", &[], &["p-1.0"]);
+    let (r, o) = twin.both("install", &[], &["p-1.0"]);
+    assert_eq!(r.code, 0, "rpm: {r:?}");
+    assert_eq!(o.code, 1525 & 0xff, "ours: {o:?}");
+    assert!(o.stderr.contains("Error(1525) : rpm transaction failed"), "{o:?}");
+    twin.assert_same("install p-1.0");
 }

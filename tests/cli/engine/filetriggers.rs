@@ -1,6 +1,6 @@
 //! File triggers: `%filetrigger*` and `%transfiletrigger*` with prefixes,
-//! stdin, and priorities (`-P 20000` runs before `%post`, the default
-//! 1000000 after... in rpm's words: ≥ 10000 before, < 10000 after).
+//! stdin, and priorities: the default (1000000) and `-P 20000` are ≥ 10000
+//! and run before `%post`, `-P 100` after it (lib/rpmtriggers.c).
 
 use super::{Twin, log_line, pkg};
 
