@@ -117,6 +117,15 @@ impl<'a> Context<'a> {
         self.refresh = true;
     }
 
+    /// The network settings for fetching from `repo` (proxy, TLS, timeouts).
+    pub fn net_for(&self, repo: &RepoConf) -> crate::download::NetOptions {
+        let proxy_auth = match (&self.settings.conf.proxy_username, &self.settings.conf.proxy_password) {
+            (Some(u), Some(p)) => Some((u.clone(), p.clone())),
+            _ => None,
+        };
+        sync::net_options(repo, self.settings.conf.proxy.as_deref(), proxy_auth)
+    }
+
     /// Sync every enabled repo. A repo that fails is reported; it is skipped
     /// when `skip_if_unavailable` is set, otherwise the error ends the run.
     pub fn sync_enabled(&self) -> Result<Vec<SyncedRepo>> {

@@ -99,7 +99,7 @@ impl Root {
         let fd = self.make_temp(dir.as_fd(), &tmp, path, || openat(&dir, tmp.as_str(), flags, Mode::S_IWUSR))?;
         let mut guard = TempGuard { dir: dir.as_fd(), name: &tmp, armed: true };
         let mut file = std::fs::File::from(fd);
-        std::io::copy(&mut reader, &mut file).map_err(|e| FsError::Io { op: "write", path: path.to_owned(), source: e })?;
+        super::copy_big(&mut reader, &mut file).map_err(|e| FsError::Io { op: "write", path: path.to_owned(), source: e })?;
         self.meta_fd(file.as_fd(), path, meta)?;
         guard.armed = false;
         Ok(())

@@ -11,6 +11,7 @@ mod man;
 mod corpus;
 mod engine;
 mod engine_crash;
+mod engine_fixtures;
 mod queries;
 mod remote;
 mod repolist;

@@ -1,0 +1,213 @@
+//! The alter commands (`install`, `erase`, `update`, `downgrade`,
+//! `reinstall`, `distro-sync`, `autoremove`): tdnf's flow in one place.
+//!
+//! 1. the instance lock; 2. the sack; 3. the resolver's plan
+//!    ([`crate::goal`]); 4. the plan table (or the JSON object) and the
+//!    question; 5. downloads ([`crate::download::packages`]); 6. signature
+//!    checks ([`crate::signature::check_for_install`]); 7. the transaction
+//!    ([`crate::transaction::run`]); 8. the history row
+//!    ([`crate::history`]); 9. `Complete!`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::context::Context;
+use crate::error::{Code, Error, Result};
+use crate::goal::{Action, Plan, PlanItem, PlanKind};
+use crate::output::Printer;
+use crate::transaction::{self, ElementKind, Flags, Step, TransactionSet};
+
+pub(super) fn run_install(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Install)
+}
+pub(super) fn run_erase(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Erase)
+}
+pub(super) fn run_update(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Update)
+}
+pub(super) fn run_downgrade(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Downgrade)
+}
+pub(super) fn run_reinstall(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Reinstall)
+}
+pub(super) fn run_distro_sync(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::DistroSync)
+}
+pub(super) fn run_autoremove(ctx: &mut Context<'_>) -> Result<u8> {
+    alter(ctx, Action::Autoremove)
+}
+
+/// `Is this ok [y/N]: ` — `-y` yes, `--assumeno` no; with no terminal (a
+/// Dockerfile `RUN`, CI) or at the end of input the answer is no, never a
+/// hang.
+fn confirmed(ctx: &Context<'_>) -> Result<bool> {
+    if ctx.args.assume_yes {
+        return Ok(true);
+    }
+    if ctx.args.assume_no || !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    let printer = ctx.printer;
+    loop {
+        printer.stdout_always("Is this ok [y/N]: ");
+        let mut line = String::new();
+        let n = std::io::stdin().read_line(&mut line).map_err(|e| Error::io("standard input", e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => return Ok(true),
+            "n" | "no" | "" => return Ok(false),
+            _ => {}
+        }
+    }
+}
+
+/// The transaction flags from `tsflags` and the options.
+fn flags(ctx: &Context<'_>) -> Flags {
+    let ts = ctx.args.setopt("tsflags").map(str::to_owned).unwrap_or_default();
+    let has = |w: &str| ts.split([',', ' ']).any(|x| x == w);
+    Flags {
+        noscripts: has("noscripts"),
+        notriggers: has("notriggers"),
+        nodocs: has("nodocs"),
+        test: ctx.args.test_only,
+        replace_files: false,
+        output: if ctx.printer.is_json() {
+            transaction::scriptlet::Output::StdoutToStderr
+        } else {
+            transaction::scriptlet::Output::Inherit
+        },
+    }
+}
+
+/// Prints tdnf's per-element lines and rpm's warnings.
+struct CliReporter<'p> {
+    printer: &'p Printer,
+}
+
+impl transaction::Reporter for CliReporter<'_> {
+    fn element(&self, _index: usize, _total: usize, kind: ElementKind, nevra: &str) {
+        let verb = if kind == ElementKind::Install { "Installing/Updating" } else { "Removing" };
+        self.printer.info(&format!("{verb}: {nevra}\n"));
+    }
+
+    fn warning(&self, message: &str) {
+        self.printer.err(&format!("{message}\n"));
+    }
+}
+
+fn now_tid() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+}
+
+/// The engine's steps for `plan`, with `files[i]` the package file of
+/// item `i` (installs only). Erases named as replaced by an install are
+/// not repeated.
+fn steps(plan: &Plan, files: &[Option<PathBuf>]) -> Vec<Step> {
+    let replaced: std::collections::HashSet<u32> =
+        plan.items.iter().flat_map(|i| i.replaces.iter().map(|(h, _)| *h)).collect();
+    let mut out = Vec::new();
+    let mut erased = std::collections::HashSet::new();
+    for (item, file) in plan.items.iter().zip(files) {
+        match (item.kind, file) {
+            (PlanKind::Install | PlanKind::Upgrade | PlanKind::Downgrade | PlanKind::Reinstall, Some(rpm)) => {
+                out.push(Step::Install { rpm: rpm.clone(), replaces: item.replaces.iter().map(|(h, _)| *h).collect() })
+            }
+            (PlanKind::Erase | PlanKind::UnNeeded | PlanKind::Obsolete, _) => {
+                if let Some(h) = item.hnum
+                    && !replaced.contains(&h)
+                    && erased.insert(h)
+                {
+                    out.push(Step::Erase { hnum: h });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
+    let _lock = super::alter_support::lock(ctx)?;
+    let mut sack = ctx.load_sack(super::alter_support::needs(action))?;
+    let opts = super::alter_support::goal_options(ctx);
+    let specs: Vec<String> = ctx.args.command_args().to_vec();
+    let plan = crate::goal::resolve(&mut sack, &ctx.settings, ctx.printer, action, &specs, &opts)?;
+    if plan.items.is_empty() {
+        return Err(Error::code(Code::NothingToDo));
+    }
+    let printer = ctx.printer;
+    if !printer.is_json() {
+        crate::output::plan::print_plan(printer, &plan);
+    }
+    if !confirmed(ctx)? {
+        if printer.is_json() {
+            printer.json(&crate::output::plan::plan_view(&plan));
+            return Ok(0);
+        }
+        return Err(Error::code(Code::OperationAborted));
+    }
+    let files = super::alter_support::download(ctx, &plan)?;
+    if ctx.args.download_only {
+        if printer.is_json() {
+            printer.json(&crate::output::plan::plan_view(&plan));
+        }
+        return Ok(0);
+    }
+    super::alter_support::check_signatures(ctx, &plan, &files)?;
+
+    let dbpath = super::alter_support::dbpath_in_root(ctx);
+    let mut history = if ctx.args.test_only { None } else { Some(super::alter_support::history_begin(ctx)?) };
+    let ts = TransactionSet {
+        root: ctx.settings.root.clone(),
+        dbpath,
+        steps: steps(&plan, &files),
+        flags: flags(ctx),
+        tid: now_tid(),
+    };
+    printer.info("Testing transaction\n");
+    let reporter = CliReporter { printer };
+    if !ts.flags.test {
+        printer.info("Running transaction\n");
+    }
+    let outcome = match transaction::run(&ts, &reporter) {
+        Ok(o) => o,
+        Err(transaction::TxError::Problems(p)) => {
+            printer.data(&format!("Found {} problems\n", p.len()));
+            for line in &p {
+                printer.data(&format!("{line}\n"));
+            }
+            return Err(Error::code(Code::TransactionFailed));
+        }
+        Err(e) => return Err(Error::new(Code::TransactionFailed, e.to_string())),
+    };
+    if !outcome.tested_only {
+        if let Some(h) = history.as_mut() {
+            super::alter_support::record_history(ctx, h, &plan, &outcome)?;
+        }
+        super::alter_support::drop_downloads(ctx, &plan, &files);
+    }
+    if let Some(sig) = outcome.interrupted {
+        printer.err(&format!("Transaction stopped by {sig}\n"));
+        let _ = nix::sys::signal::raise(sig);
+    }
+    if !outcome.clean() {
+        return Err(Error::code(Code::TransactionFailed));
+    }
+    if printer.is_json() {
+        printer.json(&crate::output::plan::plan_view(&plan));
+    } else if !outcome.tested_only {
+        printer.info("Complete!\n");
+    }
+    Ok(0)
+}
+
+/// Items of `plan` that need a package file.
+pub(super) fn needs_file(item: &PlanItem) -> bool {
+    matches!(item.kind, PlanKind::Install | PlanKind::Upgrade | PlanKind::Downgrade | PlanKind::Reinstall)
+}

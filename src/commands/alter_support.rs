@@ -1,0 +1,178 @@
+//! The steps of [`super::alter`] that talk to other modules: the lock,
+//! downloads, signature checks, history, and cleaning up package files.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::alter::needs_file;
+use crate::context::Context;
+use crate::download::packages::{PackageFetch, fetch_packages};
+use crate::error::{Code, Error, Result};
+use crate::goal::{Action, GoalOptions, Plan, PlanKind};
+use crate::repo::cache::RepoCache;
+use crate::sack::Needs;
+use crate::signature::{CheckOptions, InstallTrust, KeyImport, Keyring, OpenPgpPolicy, check_for_install};
+use crate::transaction::Outcome;
+
+/// tdnf's instance lock (host path, not under the install root).
+pub(super) fn lock(ctx: &Context<'_>) -> Result<crate::lock::InstanceLock> {
+    crate::lock::acquire_for(&ctx.settings, ctx.printer)
+}
+
+/// What the sack must hold: the rpmdb and the repos, for every action
+/// (an erase of a name that is only available is "Nothing to do", of an
+/// unknown one 1011).
+pub(super) fn needs(_action: Action) -> Needs {
+    Needs { installed: true, available: true, ..Needs::default() }
+}
+
+/// The resolver's options from the command line.
+pub(super) fn goal_options(ctx: &Context<'_>) -> GoalOptions {
+    GoalOptions::from_args(ctx.args)
+}
+
+/// The rpmdb path inside the root (`/var/lib/rpm`).
+pub(super) fn dbpath_in_root(ctx: &Context<'_>) -> String {
+    let host = crate::sack::installed::dbpath(&ctx.settings);
+    match host.strip_prefix(&ctx.settings.root) {
+        Ok(rel) => format!("/{}", rel.display()),
+        Err(_) => "/var/lib/rpm".to_owned(),
+    }
+}
+
+/// Download (or find in the cache) every package the plan installs; one
+/// entry per plan item (`None` for erases).
+pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<Option<PathBuf>>> {
+    let mut out = Vec::with_capacity(plan.items.len());
+    let mut fetches = Vec::new();
+    let downloaddir = ctx.args.download_dir.as_ref().map(PathBuf::from);
+    for item in &plan.items {
+        let Some(loc) = item.location.as_ref().filter(|_| needs_file(item)) else {
+            out.push(None);
+            continue;
+        };
+        if let Some(local) = &loc.local {
+            out.push(Some(local.clone()));
+            continue;
+        }
+        let Some(repo) = ctx.settings.repos.iter().find(|r| r.id == loc.repo_id) else {
+            return Err(Error::new(Code::RepoNotFound, format!("repo {} of {} is not configured", loc.repo_id, item.nevra)));
+        };
+        let file = loc.href.rsplit('/').next().unwrap_or(&loc.href).to_owned();
+        let dest = match &downloaddir {
+            Some(d) if ctx.args.download_only => d.join(&file),
+            _ => RepoCache::new(&ctx.settings.cachedir, repo).rpms().join(&file),
+        };
+        let bases: Vec<String> = match &loc.base {
+            Some(b) => vec![b.clone()],
+            None => repo.baseurls.clone(),
+        };
+        let urls = bases.iter().map(|b| format!("{}/{}", b.trim_end_matches('/'), loc.href.trim_start_matches('/'))).collect();
+        fetches.push(PackageFetch {
+            name: item.nevra.clone(),
+            urls,
+            dest: dest.clone(),
+            size: loc.size,
+            checksum_kind: loc.checksum_kind.clone(),
+            checksum: loc.checksum.clone(),
+        });
+        out.push(Some(dest));
+    }
+    if !fetches.is_empty() {
+        let parallel = ctx.settings.conf.max_parallel_downloads.max(1) as usize;
+        let progress = crate::output::progress::for_printer(ctx.printer);
+        fetch_packages(&ctx.downloader, &fetches, parallel, progress.as_ref())?;
+    }
+    Ok(out)
+}
+
+/// Check every package file against its repo's keys (tdnf's gpgcheck).
+pub(super) fn check_signatures(ctx: &Context<'_>, plan: &Plan, files: &[Option<PathBuf>]) -> Result<()> {
+    let dbdir = crate::sack::installed::dbpath(&ctx.settings);
+    let mut keys: HashMap<String, Option<Keyring>> = HashMap::new();
+    let policy = OpenPgpPolicy::new();
+    for (item, file) in plan.items.iter().zip(files) {
+        let (Some(file), Some(loc)) = (file, &item.location) else { continue };
+        let repo = ctx.settings.repos.iter().find(|r| r.id == loc.repo_id);
+        let gpgcheck = !ctx.args.no_gpg_check && repo.map_or(ctx.settings.conf.gpgcheck, |r| r.gpgcheck);
+        let opts = CheckOptions {
+            gpgcheck,
+            skip_signature: ctx.args.has("skipsignature"),
+            skip_digest: ctx.args.has("skipdigest"),
+            openpgp: policy.clone(),
+        };
+        let ring = match repo {
+            Some(r) if gpgcheck && !r.gpgkeys.is_empty() => {
+                if !keys.contains_key(&r.id) {
+                    let cache = RepoCache::new(&ctx.settings.cachedir, r);
+                    let ring = crate::repo::repo_gpg::repo_keys(&ctx.downloader, r, &cache, &ctx.net_for(r), &policy)?;
+                    keys.insert(r.id.clone(), Some(ring));
+                }
+                keys.get(&r.id).and_then(Option::as_ref)
+            }
+            _ => None,
+        };
+        let trust = InstallTrust {
+            dbdir: &dbdir,
+            opts: &opts,
+            import: KeyImport::from_args(ctx.args.assume_yes, ctx.args.assume_no),
+            printer: ctx.printer,
+        };
+        check_for_install(file, ring, &trust)?;
+    }
+    Ok(())
+}
+
+/// The history database, synced with the rpmdb before the transaction
+/// (an outside change is recorded as `(unknown)`).
+pub(super) fn history_begin(ctx: &Context<'_>) -> Result<crate::history::History> {
+    let dbdir = crate::sack::installed::dbpath(&ctx.settings);
+    let cookie = crate::history::rpmdb_cookie(&dbdir)?;
+    let installed = installed_nevras(&dbdir)?;
+    let mut h = crate::history::History::open(&ctx.settings, true)?
+        .ok_or_else(|| Error::code(Code::HistoryNodb))?;
+    h.sync(&cookie, &installed)?;
+    Ok(h)
+}
+
+fn installed_nevras(dbdir: &Path) -> Result<Vec<String>> {
+    let db = crate::rpmdb::Rpmdb::open(dbdir).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
+    let mut warnings = Vec::new();
+    let pkgs = db.packages(&mut warnings).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
+    Ok(pkgs.iter().filter(|p| !p.is_gpg_pubkey()).map(|p| p.package.nevra_string()).collect())
+}
+
+/// Record the transaction: what was added and removed, and the auto flags
+/// (requested names 0, pulled-in dependencies 1).
+pub(super) fn record_history(ctx: &Context<'_>, history: &mut crate::history::History, plan: &Plan, outcome: &Outcome) -> Result<()> {
+    let dbdir = crate::sack::installed::dbpath(&ctx.settings);
+    let cookie = crate::history::rpmdb_cookie(&dbdir)?;
+    let added: Vec<String> = outcome.installed.iter().map(|(n, _)| n.clone()).collect();
+    let removed = outcome.erased.clone();
+    let mut flags: Vec<(String, bool)> = Vec::new();
+    for item in &plan.items {
+        if item.kind == PlanKind::Install && outcome.installed.iter().any(|(n, _)| n == &item.nevra) {
+            flags.push((item.name.clone(), !plan.user_names.contains(&item.name)));
+        }
+    }
+    for name in &plan.already_installed {
+        flags.push((name.clone(), false));
+    }
+    let cmdline = ctx.args.raw.get(1..).unwrap_or_default().join(" ");
+    history.record(&cmdline, &cookie, &added, &removed, &flags)?;
+    Ok(())
+}
+
+/// Without `keepcache`, remove the downloaded package files.
+pub(super) fn drop_downloads(ctx: &Context<'_>, plan: &Plan, files: &[Option<PathBuf>]) {
+    if ctx.settings.conf.keepcache {
+        return;
+    }
+    for (item, file) in plan.items.iter().zip(files) {
+        if let (Some(f), Some(loc)) = (file, &item.location)
+            && loc.local.is_none()
+        {
+            let _ = std::fs::remove_file(f);
+        }
+    }
+}
