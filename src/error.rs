@@ -42,6 +42,7 @@ pub enum Code {
     CleanUnsupported = 1016,
     NoDistroverpkg = 1022,
     MetadataExpireParse = 1029,
+    Protected = 1030,
     OperationAborted = 1032,
     InvalidInput = 1033,
     CacheDisabled = 1034,
@@ -142,6 +143,7 @@ impl Code {
             MetadataExpireParse => {
                 "metadata_expire value could not be parsed. Check your repo files."
             }
+            Protected => "The operation would result in removing a protected package.",
             OperationAborted => "Operation aborted.",
             InvalidInput => "Invalid input.",
             CacheDisabled => "cache only is set, but no repo data found",

@@ -6,9 +6,15 @@
 //! * [`config`] — `tdnf.conf`, `*.repo`, variables; the resolved [`config::Settings`].
 //! * [`context`] — one run: settings, printer, downloader, and the lazily loaded pool.
 //! * [`commands`] — one thin module per tdnf command.
+//! * [`goal`] — the resolver of alter commands: specs into libsolv jobs,
+//!   tdnf's policies (installonly, locks, protected, minversions), the plan.
+//! * [`history`] — tdnf's history database: schema, rpm's database cookie,
+//!   replay of past states, auto-installed flags, undo/redo/rollback targets.
 //! * [`query`] — package selection over the pool (specs, scopes, search).
 //! * [`repo`] — metadata sync and the per-repo cache layout.
-//! * [`download`] — HTTP/file fetching with mirrors, retries, TLS, size caps.
+//! * [`download`] — HTTP/file fetching with mirrors, retries, TLS, size caps;
+//!   parallel, resumable package downloads.
+//! * [`lock`] — tdnf's instance lock (fcntl, with a bounded wait).
 //! * [`sack`] — repodata and rpmdb packages into libsolv; the `.solv` cache.
 //! * [`rpm`] — reading rpm headers, `.rpm` files and payloads (digests, cpio).
 //! * [`rpmdb`] — rpm's sqlite database: the read-only reader commands use, and
@@ -30,6 +36,9 @@ pub mod context;
 pub mod download;
 pub mod error;
 pub mod fsroot;
+pub mod goal;
+pub mod history;
+pub mod lock;
 pub mod output;
 pub mod query;
 pub mod repo;

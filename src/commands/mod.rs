@@ -11,9 +11,11 @@ mod check;
 mod clean;
 mod count;
 pub mod engine;
+pub mod history;
 mod info;
 mod list;
 mod makecache;
+mod mark;
 mod provides;
 mod repolist;
 mod repoquery;
@@ -43,12 +45,12 @@ const COMMANDS: &[(&str, Kind, Option<Handler>)] = &[
     ("downgrade", Kind::Alter, None),
     ("erase", Kind::Alter, None),
     ("help", Kind::ReadOnly, Some(help)),
-    ("history", Kind::Alter, None),
+    ("history", Kind::Alter, Some(history::run)),
     ("info", Kind::ReadOnly, Some(info::run)),
     ("install", Kind::Alter, None),
     ("list", Kind::ReadOnly, Some(list::run)),
     ("makecache", Kind::ReadOnly, Some(makecache::run)),
-    ("mark", Kind::ReadOnly, None),
+    ("mark", Kind::ReadOnly, Some(mark::run)),
     ("provides", Kind::ReadOnly, Some(provides::run)),
     ("whatprovides", Kind::ReadOnly, Some(provides::run)),
     ("reinstall", Kind::Alter, None),

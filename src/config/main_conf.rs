@@ -50,6 +50,10 @@ pub struct MainConf {
     /// Our addition: refuse a repomd older than this (repo default;
     /// `metadata_max_age`, `never` by default).
     pub metadata_max_age: Expire,
+    /// Our addition: how long an altering run waits for the instance lock
+    /// (`lock_timeout`: seconds or `10m`-style, `never` = forever as tdnf,
+    /// `0` = no wait); `None` waits forever.
+    pub lock_timeout: Option<std::time::Duration>,
 }
 
 impl Default for MainConf {
@@ -82,6 +86,7 @@ impl Default for MainConf {
             metadata_expire: None,
             allow_metadata_rollback: false,
             metadata_max_age: Expire::Never,
+            lock_timeout: Some(crate::lock::DEFAULT_WAIT),
         }
     }
 }
@@ -157,6 +162,13 @@ impl MainConf {
             "metadata_max_age" => {
                 self.metadata_max_age = Expire::parse(value)
                     .ok_or_else(|| format!("`{key}` expects a duration such as 7d, found `{value}`"))?
+            }
+            "lock_timeout" => {
+                self.lock_timeout = match Expire::parse(value) {
+                    Some(Expire::Never) => None,
+                    Some(Expire::After(n)) => Some(std::time::Duration::from_secs(n)),
+                    None => return Err(format!("`{key}` expects seconds, `10m`-style or `never`, found `{value}`")),
+                }
             }
             _ => {}
         }

@@ -1,8 +1,10 @@
 //! Output: the [`Printer`] (the only writer of stdout/stderr), JSON view
-//! structs, text formatting, and error rendering.
+//! structs, text formatting, error rendering, and download progress.
 
 pub mod format;
+pub mod plan;
 pub mod printer;
+pub mod progress;
 pub mod views;
 
 pub use printer::{Mode, Printer};

@@ -1,6 +1,8 @@
 //! Package selection over the sack: tdnf's specs (name, glob, provides,
 //! NEVRA, `name.arch`, relations), scopes, and the up/down candidates.
 
+pub mod best;
+
 use std::cmp::Ordering;
 
 use crate::error::{Code, Error, Result};

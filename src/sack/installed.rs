@@ -1,7 +1,7 @@
 //! The installed set: rpm's sqlite database under the root's `%_dbpath`
 //! (read-only), and the auto-installed flags of tdnf's history database.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::config::Settings;
@@ -50,23 +50,5 @@ pub fn read_installed(settings: &Settings, printer: &Printer) -> Result<Vec<Inst
     Ok(packages)
 }
 
-/// Names flagged auto-installed in `history.db` (the last flag wins).
-pub fn auto_installed_names(settings: &Settings) -> Result<HashSet<String>> {
-    let path = settings.persistdir.join("history.db");
-    if !path.is_file() {
-        return Ok(HashSet::new());
-    }
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = rusqlite::Connection::open_with_flags(&path, flags)
-        .map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
-    let sql = "SELECT n.name, f.value FROM flag_set f JOIN names n ON n.Id = f.name_id ORDER BY f.trans_id, f.Id";
-    let mut stmt = conn.prepare(sql).map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
-        .map_err(|e| Error::new(Code::HistoryNodb, format!("{}: {e}", path.display())))?;
-    let mut last: HashMap<String, i64> = HashMap::new();
-    for row in rows.flatten() {
-        last.insert(row.0, row.1);
-    }
-    Ok(last.into_iter().filter(|(_, v)| *v == 1).map(|(k, _)| k).collect())
-}
+/// Names flagged auto-installed in `history.db` (moved to [`crate::history`]).
+pub use crate::history::auto_installed_names;

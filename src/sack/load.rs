@@ -29,6 +29,7 @@ pub(super) fn load(
 ) -> Result<Sack> {
     let mut pool = Pool::new_rpm(&settings.arch);
     let mut changelogs = HashMap::new();
+    let mut hnums = HashMap::new();
     let system = if needs.installed {
         let id = pool.add_repo(SYSTEM_REPO);
         {
@@ -36,6 +37,7 @@ pub(super) fn load(
             for p in installed {
                 let s = add_package(&mut w, &p.package, true);
                 w.set_num(s, Attr::InstallTime, p.package.time_file.max(0) as u64);
+                hnums.insert(s, p.hnum);
                 if needs.other && !p.package.changelogs.is_empty() {
                     changelogs.insert(s, p.package.changelogs.clone());
                 }
@@ -71,7 +73,7 @@ pub(super) fn load(
     pool.addfileprovides();
     pool.createwhatprovides();
     let excludes = settings.excludes.iter().filter_map(|e| glob::Pattern::new(e).ok()).collect();
-    Ok(Sack { pool, system, repos: loaded, excludes, changelogs, advisories })
+    Ok(Sack { pool, system, repos: loaded, excludes, changelogs, advisories, hnums, cmdline: None, local_paths: HashMap::new(), arch: settings.arch.clone() })
 }
 
 /// Add one package; returns its solvable id.
@@ -298,4 +300,53 @@ fn load_other(pool: &Pool, id: RepoId, dl: &Downloader, synced: &SyncedRepo, out
         Ok(())
     })?;
     Ok(())
+}
+
+/// A sack from package models, without repo metadata or an rpmdb: the
+/// installed set (`hnum`, package) becomes `@System`, each `(repo id,
+/// tdnf priority, packages)` a repo. For tests and tools.
+pub fn from_packages(
+    arch: &str,
+    installed: &[InstalledPackage],
+    repos: &[(&str, i32, Vec<Package>)],
+    excludes: &[String],
+) -> Sack {
+    let mut pool = Pool::new_rpm(arch);
+    let mut hnums = HashMap::new();
+    let id = pool.add_repo(SYSTEM_REPO);
+    {
+        let mut w = pool.repo_writer(id);
+        for p in installed {
+            let s = add_package(&mut w, &p.package, true);
+            hnums.insert(s, p.hnum);
+        }
+        w.finish();
+    }
+    pool.set_installed(id);
+    let mut loaded = Vec::new();
+    for (name, priority, pkgs) in repos {
+        let rid = pool.add_repo(name);
+        pool.set_repo_priority(rid, -priority);
+        let mut w = pool.repo_writer(rid);
+        for p in pkgs {
+            add_package(&mut w, p, true);
+        }
+        w.finish();
+        loaded.push(LoadedRepo { id: rid, base_urls: Vec::new(), synced: None });
+    }
+    pool.addfileprovides();
+    pool.createwhatprovides();
+    let excludes = excludes.iter().filter_map(|e| glob::Pattern::new(e).ok()).collect();
+    Sack {
+        pool,
+        system: Some(id),
+        repos: loaded,
+        excludes,
+        changelogs: HashMap::new(),
+        advisories: Vec::new(),
+        hnums,
+        cmdline: None,
+        local_paths: HashMap::new(),
+        arch: arch.to_string(),
+    }
 }

@@ -4,11 +4,14 @@
 //! [`load`] turns repodata and rpmdb packages into solvables (through the
 //! `.solv` cache when it is valid); this module answers questions about them.
 
+pub mod advisory;
+pub mod cmdline;
 pub mod deps;
 pub mod installed;
 pub mod load;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
 
 use repodata::ChangeLog;
 use repodata::updateinfo::Advisory;
@@ -152,6 +155,14 @@ pub struct Sack {
     changelogs: HashMap<Sid, Vec<ChangeLog>>,
     /// Advisories of every repo (when `updateinfo` was needed).
     pub advisories: Vec<Advisory>,
+    /// rpmdb header number (`Packages.hnum`) of each installed solvable.
+    hnums: HashMap<Sid, u32>,
+    /// The `@cmdline` repo, once a local `.rpm` was added ([`cmdline`]).
+    cmdline: Option<RepoId>,
+    /// The file of each `@cmdline` solvable.
+    local_paths: HashMap<Sid, PathBuf>,
+    /// The pool's architecture (`$basearch`).
+    arch: String,
 }
 
 impl Sack {
@@ -165,6 +176,32 @@ impl Sack {
         needs: Needs,
     ) -> Result<Sack> {
         load::load(settings, dl, printer, repos, installed, needs)
+    }
+
+    /// The rpmdb header number of an installed solvable.
+    pub fn hnum(&self, s: Sid) -> Option<u32> {
+        self.hnums.get(&s).copied()
+    }
+
+    /// The local file of a `@cmdline` solvable (a `.rpm` given on the
+    /// command line).
+    pub fn local_path(&self, s: Sid) -> Option<&std::path::Path> {
+        self.local_paths.get(&s).map(PathBuf::as_path)
+    }
+
+    /// Whether `s` is in the `@cmdline` repo.
+    pub fn is_cmdline(&self, s: Sid) -> bool {
+        self.local_paths.contains_key(&s)
+    }
+
+    /// The native architecture the pool was made for.
+    pub fn native_arch(&self) -> &str {
+        &self.arch
+    }
+
+    /// The name globs of `excludepkgs`/`--exclude` this sack hides.
+    pub fn excludes(&self) -> &[glob::Pattern] {
+        &self.excludes
     }
 
     pub fn installed_ids(&self) -> Vec<Sid> {

@@ -12,6 +12,7 @@ mod corpus;
 mod engine;
 mod engine_crash;
 mod engine_fixtures;
+mod history;
 mod queries;
 mod remote;
 mod repolist;

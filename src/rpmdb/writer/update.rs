@@ -86,7 +86,10 @@ impl RpmdbWriter {
 
     /// Every installed header in hnum order; rows that do not parse are
     /// skipped and reported in `warnings`, as [`crate::rpmdb::Rpmdb::headers`] does.
-    pub fn headers(&self, warnings: &mut Vec<BadHeader>) -> Result<Vec<(u32, Header)>, WriterError> {
+    pub fn headers(
+        &self,
+        warnings: &mut Vec<BadHeader>,
+    ) -> Result<Vec<(u32, Header)>, WriterError> {
         all_headers(&self.conn, &self.db, warnings)
     }
 }
@@ -100,7 +103,10 @@ impl WriterTxn<'_> {
     }
 
     /// Every header as this transaction sees it; see [`RpmdbWriter::headers`].
-    pub fn headers(&self, warnings: &mut Vec<BadHeader>) -> Result<Vec<(u32, Header)>, WriterError> {
+    pub fn headers(
+        &self,
+        warnings: &mut Vec<BadHeader>,
+    ) -> Result<Vec<(u32, Header)>, WriterError> {
         all_headers(&self.tx, self.db, warnings)
     }
 
@@ -110,7 +116,11 @@ impl WriterTxn<'_> {
     /// index rows; its blob is what rpm 4.18 would store (see the module
     /// documentation). Fails, changing nothing, if `hnum` is not installed
     /// or an index is not below the header's file count.
-    pub fn set_file_states(&mut self, hnum: u32, states: &[(usize, u8)]) -> Result<(), WriterError> {
+    pub fn set_file_states(
+        &mut self,
+        hnum: u32,
+        states: &[(usize, u8)],
+    ) -> Result<(), WriterError> {
         let sq = self.sq();
         let Some(mut bytes) = blob(&self.tx, hnum).map_err(&sq)? else {
             return Err(WriterError::NoSuchPackage {

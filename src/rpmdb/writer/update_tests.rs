@@ -37,7 +37,13 @@ fn build(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
             ("h2c", &spec("h2c", &[("/c", "c")])),
         ],
     );
-    let find = |n: &str| built.iter().find(|p| p.to_string_lossy().contains(n)).cloned().expect("built");
+    let find = |n: &str| {
+        built
+            .iter()
+            .find(|p| p.to_string_lossy().contains(n))
+            .cloned()
+            .expect("built")
+    };
     (find("h2a-1"), find("h2b-1"), find("h2c-1"))
 }
 
@@ -58,7 +64,12 @@ fn rpm_root(root: &Path, args: &[&str]) -> (Option<i32>, String, String, Duratio
         .filter(|l| !l.contains("Alien") && !l.contains("assuming you know what you are doing"))
         .collect::<Vec<_>>()
         .join("\n");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), err, t.elapsed())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        err,
+        t.elapsed(),
+    )
 }
 
 /// `rpm -i --justdb` into `root`, asserting success.
@@ -74,8 +85,11 @@ fn rpm_justdb(root: &Path, extra: &[&str], pkg: &Path) {
 /// Every `Packages` row and every row of every other table (index tables,
 /// `sqlite_sequence`) in rowid order, values with their SQLite types.
 fn dump(dbdir: &Path) -> Vec<String> {
-    let c = rusqlite::Connection::open_with_flags(dbdir.join(SQLITE_FILE), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .expect("open");
+    let c = rusqlite::Connection::open_with_flags(
+        dbdir.join(SQLITE_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open");
     let tables: Vec<String> = c
         .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name != 'sqlite_stat1' ORDER BY name")
         .expect("prepare")
@@ -85,7 +99,9 @@ fn dump(dbdir: &Path) -> Vec<String> {
         .collect();
     let mut out = Vec::new();
     for t in tables {
-        let mut st = c.prepare(&format!("SELECT * FROM '{t}' ORDER BY rowid")).expect("select");
+        let mut st = c
+            .prepare(&format!("SELECT * FROM '{t}' ORDER BY rowid"))
+            .expect("select");
         let n = st.column_count();
         let mut rows = st.query([]).expect("rows");
         while let Some(r) = rows.next().expect("row") {
@@ -110,12 +126,23 @@ fn tid_time(dbdir: &Path, name: &str) -> (u32, u32) {
         .into_iter()
         .find(|(_, h)| h.string(RPMTAG_NAME) == Some(name))
         .expect("installed");
-    (h.u32(RPMTAG_INSTALLTID).expect("tid"), h.u32(RPMTAG_INSTALLTIME).expect("time"))
+    (
+        h.u32(RPMTAG_INSTALLTID).expect("tid"),
+        h.u32(RPMTAG_INSTALLTIME).expect("time"),
+    )
 }
 
 fn blob_of(pkg: &Path, (tid, time): (u32, u32)) -> Vec<u8> {
     let f = RpmFile::open(pkg).expect("open rpm");
-    installed_header(&f, &InstallInfo { tid, time, ..InstallInfo::new(0) }).expect("header")
+    installed_header(
+        &f,
+        &InstallInfo {
+            tid,
+            time,
+            ..InstallInfo::new(0)
+        },
+    )
+    .expect("header")
 }
 
 /// rpm -i A, then B with --replacefiles, versus our writer with
@@ -131,21 +158,49 @@ fn replaced_states_same_as_rpm() {
     std::fs::create_dir_all(&r1).expect("mkdir");
     rpm_justdb(&r1, &[], &a);
     let index_rows = |d: &Path| -> Vec<String> {
-        dump(d).into_iter().filter(|l| !l.starts_with("Packages ") && !l.starts_with("sqlite_sequence ")).collect()
+        dump(d)
+            .into_iter()
+            .filter(|l| !l.starts_with("Packages ") && !l.starts_with("sqlite_sequence "))
+            .collect()
     };
     let a_rows_before = index_rows(&d1);
     // Without --replacefiles rpm refuses: the two /x differ.
-    let (code, _, err, _) = rpm_root(&r1, &["-i", "--justdb", "--nodeps", "--nosignature", &b.display().to_string()]);
+    let (code, _, err, _) = rpm_root(
+        &r1,
+        &[
+            "-i",
+            "--justdb",
+            "--nodeps",
+            "--nosignature",
+            &b.display().to_string(),
+        ],
+    );
     assert_ne!(code, Some(0), "no conflict between a and b? {err}");
     rpm_justdb(&r1, &["--replacefiles"], &b);
     let after = dump(&d1);
     // rpm left A's index rows (hnum 1) alone.
-    let of_a = |rows: Vec<String>| -> Vec<String> { rows.into_iter().filter(|l| l.contains(" Integer(1) ")).collect() };
+    let of_a = |rows: Vec<String>| -> Vec<String> {
+        rows.into_iter()
+            .filter(|l| l.contains(" Integer(1) "))
+            .collect()
+    };
     assert!(a_rows_before.len() > 5, "{a_rows_before:?}");
-    assert_eq!(of_a(index_rows(&d1)), of_a(a_rows_before), "rpm changed a's index rows");
-    let ha = crate::rpmdb::Rpmdb::open(&d1).expect("reader").header(1).expect("read").expect("h#1");
+    assert_eq!(
+        of_a(index_rows(&d1)),
+        of_a(a_rows_before),
+        "rpm changed a's index rows"
+    );
+    let ha = crate::rpmdb::Rpmdb::open(&d1)
+        .expect("reader")
+        .header(1)
+        .expect("read")
+        .expect("h#1");
     assert_eq!(ha.string(RPMTAG_NAME), Some("h2a"));
-    assert_eq!(ha.u8_array(RPMTAG_FILESTATES), [state::NORMAL, state::REPLACED], "rpm did not mark /x");
+    assert_eq!(
+        ha.u8_array(RPMTAG_FILESTATES),
+        [state::NORMAL, state::REPLACED],
+        "rpm did not mark /x"
+    );
 
     let (ta, tb) = (tid_time(&d1, "h2a"), tid_time(&d1, "h2b"));
     let mut w = RpmdbWriter::open(&d2).expect("writer");
@@ -154,25 +209,51 @@ fn replaced_states_same_as_rpm() {
     // Control: with /x as b ships it on disk and a's /x NORMAL, rpm -V a reports /x.
     fs_err::write(r2.join("x"), "from b, longer\n").expect("write /x");
     let (_, out, _, _) = rpm_root(&r2, &["-V", "h2a"]);
-    assert!(out.lines().any(|l| l.ends_with(" /x")), "control: rpm -V did not report /x: {out}");
+    assert!(
+        out.lines().any(|l| l.ends_with(" /x")),
+        "control: rpm -V did not report /x: {out}"
+    );
 
     let mut w = RpmdbWriter::open(&d2).expect("writer");
     let mut tx = w.transaction().expect("begin");
     tx.add(&blob_of(&b, tb)).expect("add b");
     // Errors change nothing.
-    assert!(matches!(tx.set_file_states(ha2, &[(2, state::REPLACED)]), Err(WriterError::FileIndex { index: 2, files: 2, .. })));
-    assert!(matches!(tx.set_file_states(99, &[(0, state::REPLACED)]), Err(WriterError::NoSuchPackage { hnum: 99, .. })));
-    tx.set_file_states(ha2, &[(1, state::REPLACED)]).expect("set states");
+    assert!(matches!(
+        tx.set_file_states(ha2, &[(2, state::REPLACED)]),
+        Err(WriterError::FileIndex {
+            index: 2,
+            files: 2,
+            ..
+        })
+    ));
+    assert!(matches!(
+        tx.set_file_states(99, &[(0, state::REPLACED)]),
+        Err(WriterError::NoSuchPackage { hnum: 99, .. })
+    ));
+    tx.set_file_states(ha2, &[(1, state::REPLACED)])
+        .expect("set states");
     let seen = tx.header(ha2).expect("read").expect("h#1");
-    assert_eq!(seen.u8_array(RPMTAG_FILESTATES), [state::NORMAL, state::REPLACED]);
+    assert_eq!(
+        seen.u8_array(RPMTAG_FILESTATES),
+        [state::NORMAL, state::REPLACED]
+    );
     tx.commit().expect("commit");
     w.close().expect("close");
 
     assert_eq!(dump(&d2), after, "our database differs from rpm's");
     let (code, out, err, _) = rpm_root(&r2, &["-V", "h2a"]);
-    assert!(!out.lines().any(|l| l.ends_with(" /x")), "rpm -V still checks the replaced /x: {out}{err}");
-    assert!(out.contains("/a-only"), "rpm -V should still report the missing /a-only: {out} ({code:?})");
-    let (_, out, _, _) = rpm_root(&r2, &["-q", "--qf", "[%{FILESTATES:fstate} %{FILENAMES}\n]", "h2a"]);
+    assert!(
+        !out.lines().any(|l| l.ends_with(" /x")),
+        "rpm -V still checks the replaced /x: {out}{err}"
+    );
+    assert!(
+        out.contains("/a-only"),
+        "rpm -V should still report the missing /a-only: {out} ({code:?})"
+    );
+    let (_, out, _, _) = rpm_root(
+        &r2,
+        &["-q", "--qf", "[%{FILESTATES:fstate} %{FILENAMES}\n]", "h2a"],
+    );
     assert_eq!(out, "normal /a-only\nreplaced /x\n");
 }
 
@@ -186,14 +267,22 @@ fn set_file_states_noop() {
     let h = w.add(&blob_of(&a, (1, 1))).expect("add");
     let before = w.header(h).expect("read").expect("h").as_bytes().to_vec();
     let mut tx = w.transaction().expect("begin");
-    tx.set_file_states(h, &[(0, state::NORMAL), (1, state::NORMAL)]).expect("noop");
+    tx.set_file_states(h, &[(0, state::NORMAL), (1, state::NORMAL)])
+        .expect("noop");
     tx.set_file_states(h, &[]).expect("empty");
     tx.commit().expect("commit");
-    assert_eq!(w.header(h).expect("read").expect("h").as_bytes(), &before[..]);
+    assert_eq!(
+        w.header(h).expect("read").expect("h").as_bytes(),
+        &before[..]
+    );
     let mut tx = w.transaction().expect("begin");
-    tx.set_file_states(h, &[(0, state::WRONG_COLOR)]).expect("set");
+    tx.set_file_states(h, &[(0, state::WRONG_COLOR)])
+        .expect("set");
     drop(tx); // rolled back
-    assert_eq!(w.header(h).expect("read").expect("h").as_bytes(), &before[..]);
+    assert_eq!(
+        w.header(h).expect("read").expect("h").as_bytes(),
+        &before[..]
+    );
     assert!(w.header(h + 1).expect("read").is_none());
     let mut warnings = Vec::new();
     assert_eq!(w.headers(&mut warnings).expect("headers").len(), 1);
@@ -280,7 +369,11 @@ fn close_leaves_rpms_files() {
             .map(|e| e.expect("entry"))
             .map(|e| {
                 let n = e.file_name().to_string_lossy().into_owned();
-                let len = if n.ends_with("-wal") { e.metadata().expect("meta").len() } else { 0 };
+                let len = if n.ends_with("-wal") {
+                    e.metadata().expect("meta").len()
+                } else {
+                    0
+                };
                 (n, len)
             })
             .collect();
@@ -293,15 +386,31 @@ fn close_leaves_rpms_files() {
     let mut w = RpmdbWriter::open(&r2.join("var/lib/rpm")).expect("writer");
     w.add(&blob_of(&a, (1, 1))).expect("add");
     w.close().expect("close");
-    assert_eq!(listing(&r2.join("var/lib/rpm")), listing(&r1.join("var/lib/rpm")));
+    assert_eq!(
+        listing(&r2.join("var/lib/rpm")),
+        listing(&r1.join("var/lib/rpm"))
+    );
     // And so an unprivileged rpm can query it (it fails without them).
     use std::os::unix::fs::PermissionsExt;
     fs_err::set_permissions(work.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let out = Command::new("setpriv")
-        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups", "rpm", "--dbpath"])
+        .args([
+            "--reuid",
+            "65534",
+            "--regid",
+            "65534",
+            "--clear-groups",
+            "rpm",
+            "--dbpath",
+        ])
         .arg(r2.join("var/lib/rpm"))
         .args(["-qa", "--qf", "%{NAME}\n"])
         .output()
         .expect("setpriv rpm");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "h2a\n", "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "h2a\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
