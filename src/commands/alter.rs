@@ -159,14 +159,14 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
         }
         return Ok(0);
     }
-    super::alter_support::check_signatures(ctx, &plan, &files)?;
+    super::alter_support::check_signatures(ctx, &plan, &files.paths)?;
 
     let dbpath = super::alter_support::dbpath_in_root(ctx);
     let mut history = if ctx.args.test_only { None } else { Some(super::alter_support::history_begin(ctx)?) };
     let ts = TransactionSet {
         root: ctx.settings.root.clone(),
         dbpath,
-        steps: steps(&plan, &files),
+        steps: steps(&plan, &files.paths),
         flags: flags(ctx),
         tid: now_tid(),
     };
@@ -190,7 +190,7 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
         if let Some(h) = history.as_mut() {
             super::alter_support::record_history(ctx, h, &plan, &outcome)?;
         }
-        super::alter_support::drop_downloads(ctx, &plan, &files);
+        super::alter_support::drop_downloads(ctx, &files);
     }
     if let Some(sig) = outcome.interrupted {
         printer.err(&format!("Transaction stopped by {sig}\n"));

@@ -16,7 +16,7 @@ use crate::transaction::Outcome;
 
 /// tdnf's instance lock (host path, not under the install root).
 pub(super) fn lock(ctx: &Context<'_>) -> Result<crate::lock::InstanceLock> {
-    crate::lock::acquire_for(&ctx.settings, ctx.printer)
+    Ok(crate::lock::acquire_for(&ctx.settings, ctx.printer)?)
 }
 
 /// What the sack must hold: the rpmdb and the repos, for every action
@@ -40,10 +40,19 @@ pub(super) fn dbpath_in_root(ctx: &Context<'_>) -> String {
     }
 }
 
-/// Download (or find in the cache) every package the plan installs; one
-/// entry per plan item (`None` for erases).
-pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<Option<PathBuf>>> {
+/// The package files of a plan: one entry per item (`None` for erases),
+/// and which of them were downloaded into the cache (the rest are local
+/// files: `@cmdline` packages and `file://` repos, read in place as tdnf
+/// does).
+pub(super) struct Files {
+    pub paths: Vec<Option<PathBuf>>,
+    pub cached: Vec<PathBuf>,
+}
+
+/// Download (or find in the cache) every package the plan installs.
+pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Files> {
     let mut out = Vec::with_capacity(plan.items.len());
+    let mut cached = Vec::new();
     let mut fetches = Vec::new();
     let downloaddir = ctx.args.download_dir.as_ref().map(PathBuf::from);
     for item in &plan.items {
@@ -58,6 +67,16 @@ pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<Option<Path
         let Some(repo) = ctx.settings.repos.iter().find(|r| r.id == loc.repo_id) else {
             return Err(Error::new(Code::RepoNotFound, format!("repo {} of {} is not configured", loc.repo_id, item.nevra)));
         };
+        if loc.base.is_none()
+            && let Some(dir) = repo.baseurls.iter().find_map(|b| b.strip_prefix("file://"))
+            && !ctx.args.download_only
+        {
+            let local = Path::new(dir).join(loc.href.trim_start_matches('/'));
+            if local.is_file() {
+                out.push(Some(local));
+                continue;
+            }
+        }
         let file = loc.href.rsplit('/').next().unwrap_or(&loc.href).to_owned();
         let dest = match &downloaddir {
             Some(d) if ctx.args.download_only => d.join(&file),
@@ -75,7 +94,9 @@ pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<Option<Path
             size: loc.size,
             checksum_kind: loc.checksum_kind.clone(),
             checksum: loc.checksum.clone(),
+            net: ctx.net_for(repo),
         });
+        cached.push(dest.clone());
         out.push(Some(dest));
     }
     if !fetches.is_empty() {
@@ -83,7 +104,7 @@ pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Vec<Option<Path
         let progress = crate::output::progress::for_printer(ctx.printer);
         fetch_packages(&ctx.downloader, &fetches, parallel, progress.as_ref())?;
     }
-    Ok(out)
+    Ok(Files { paths: out, cached })
 }
 
 /// Check every package file against its repo's keys (tdnf's gpgcheck).
@@ -127,28 +148,17 @@ pub(super) fn check_signatures(ctx: &Context<'_>, plan: &Plan, files: &[Option<P
 /// (an outside change is recorded as `(unknown)`).
 pub(super) fn history_begin(ctx: &Context<'_>) -> Result<crate::history::History> {
     let dbdir = crate::sack::installed::dbpath(&ctx.settings);
-    let cookie = crate::history::rpmdb_cookie(&dbdir)?;
-    let installed = installed_nevras(&dbdir)?;
-    let mut h = crate::history::History::open(&ctx.settings, true)?
-        .ok_or_else(|| Error::code(Code::HistoryNodb))?;
-    h.sync(&cookie, &installed)?;
+    let mut h = crate::history::History::open(&ctx.settings, true)?.ok_or_else(|| Error::code(Code::HistoryNodb))?;
+    h.sync_rpmdb(&dbdir)?;
     Ok(h)
 }
 
-fn installed_nevras(dbdir: &Path) -> Result<Vec<String>> {
-    let db = crate::rpmdb::Rpmdb::open(dbdir).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
-    let mut warnings = Vec::new();
-    let pkgs = db.packages(&mut warnings).map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
-    Ok(pkgs.iter().filter(|p| !p.is_gpg_pubkey()).map(|p| p.package.nevra_string()).collect())
-}
-
-/// Record the transaction: what was added and removed, and the auto flags
-/// (requested names 0, pulled-in dependencies 1).
+/// Record the transaction (tdnf diffs the rpmdb) with the auto flags:
+/// every newly installed name is auto-installed except those the user
+/// asked for; names asked for that were already installed become
+/// user-installed.
 pub(super) fn record_history(ctx: &Context<'_>, history: &mut crate::history::History, plan: &Plan, outcome: &Outcome) -> Result<()> {
     let dbdir = crate::sack::installed::dbpath(&ctx.settings);
-    let cookie = crate::history::rpmdb_cookie(&dbdir)?;
-    let added: Vec<String> = outcome.installed.iter().map(|(n, _)| n.clone()).collect();
-    let removed = outcome.erased.clone();
     let mut flags: Vec<(String, bool)> = Vec::new();
     for item in &plan.items {
         if item.kind == PlanKind::Install && outcome.installed.iter().any(|(n, _)| n == &item.nevra) {
@@ -159,20 +169,16 @@ pub(super) fn record_history(ctx: &Context<'_>, history: &mut crate::history::Hi
         flags.push((name.clone(), false));
     }
     let cmdline = ctx.args.raw.get(1..).unwrap_or_default().join(" ");
-    history.record(&cmdline, &cookie, &added, &removed, &flags)?;
+    history.record_rpmdb(&dbdir, &cmdline, &flags, false)?;
     Ok(())
 }
 
-/// Without `keepcache`, remove the downloaded package files.
-pub(super) fn drop_downloads(ctx: &Context<'_>, plan: &Plan, files: &[Option<PathBuf>]) {
+/// Without `keepcache`, remove the package files downloaded into the cache.
+pub(super) fn drop_downloads(ctx: &Context<'_>, files: &Files) {
     if ctx.settings.conf.keepcache {
         return;
     }
-    for (item, file) in plan.items.iter().zip(files) {
-        if let (Some(f), Some(loc)) = (file, &item.location)
-            && loc.local.is_none()
-        {
-            let _ = std::fs::remove_file(f);
-        }
+    for f in &files.cached {
+        let _ = std::fs::remove_file(f);
     }
 }

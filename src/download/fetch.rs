@@ -236,3 +236,9 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     }
     s
 }
+
+impl super::packages::ClientSource for Downloader {
+    fn http_client(&self, opts: &NetOptions) -> Result<reqwest::blocking::Client> {
+        self.client(opts)
+    }
+}

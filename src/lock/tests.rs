@@ -2,7 +2,7 @@
 //! process too) and between processes: a child process of this test binary
 //! holds the lock (as tdnf does, with a classic `F_SETLK` lock, or with
 //! ours) until it is told to stop or is killed with SIGKILL.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -61,6 +61,9 @@ pub fn for_printer(printer: &Printer) -> Box<dyn FetchProgress> {
     ProgressKind::choose(printer.is_json(), printer.is_quiet(), printer.is_verbose(), std::io::stderr().is_terminal()).build()
 }
 
+/// One bar: name, bytes so far / size, the bar, percent.
+const BAR_TEMPLATE: &str = "{msg:<35} {bytes:>10}/{total_bytes:<10} [{bar:25}] {percent:>3}%";
+
 /// indicatif bars: one per file being downloaded, and a total.
 pub struct BarProgress {
     multi: MultiProgress,
@@ -90,7 +93,7 @@ impl BarProgress {
 impl FetchProgress for BarProgress {
     fn begin(&self, total_files: usize, total_bytes: u64) {
         let bar = self.multi.add(ProgressBar::new(total_bytes));
-        bar.set_style(Self::style("{msg:<35} {bytes:>10}/{total_bytes:<10} [{bar:25}] {percent:>3}%"));
+        bar.set_style(Self::style(BAR_TEMPLATE));
         bar.set_message(format!("Total ({total_files} packages)"));
         *self.total.lock().unwrap_or_else(|e| e.into_inner()) = Some(bar);
     }
@@ -113,7 +116,7 @@ impl FetchProgress for BarProgress {
             return;
         }
         let bar = self.multi.insert_from_back(1, ProgressBar::new(size));
-        bar.set_style(Self::style("{msg:<35} {bytes:>10}/{total_bytes:<10} [{bar:25}] {percent:>3}%"));
+        bar.set_style(Self::style(BAR_TEMPLATE));
         bar.set_message(name.to_string());
         bars.insert(name.to_string(), bar);
     }
@@ -212,7 +215,7 @@ impl FetchProgress for LineProgress {
 }
 
 fn percent(done: u64, size: u64) -> u64 {
-    if size == 0 { 100 } else { (done.min(size) * 100) / size }
+    (done.min(size).saturating_mul(100)).checked_div(size).unwrap_or(100)
 }
 
 #[cfg(test)]
@@ -262,6 +265,7 @@ mod tests {
 
     #[test]
     fn bars_survive_retries_and_failures() {
+        assert!(ProgressStyle::with_template(BAR_TEMPLATE).is_ok());
         let p = BarProgress::new(ProgressDrawTarget::hidden());
         p.begin(2, 300);
         p.start("x", 100);

@@ -155,7 +155,7 @@ fn wrong_checksum_is_refused_and_nothing_is_left() {
     let srv = server::serve(&spike_repo(), Faults::default());
     let mut it = item(SIX[2], &[srv.url(false)], tmp.path(), &net(3));
     it.checksum = "0".repeat(64);
-    let err = fetch_packages(&clients(), &[it.clone()], 2, &NoProgress).unwrap_err();
+    let err = fetch_packages(&clients(), std::slice::from_ref(&it), 2, &NoProgress).unwrap_err();
     assert_eq!(err.number(), 1528, "{}", err.message());
     assert!(!it.dest.exists() && !has_part(tmp.path()));
     // A checksum failure is final for a URL: it was asked for once.
@@ -164,7 +164,7 @@ fn wrong_checksum_is_refused_and_nothing_is_left() {
     let good = item(SIX[2], &[srv.url(false)], tmp.path(), &net(3));
     std::fs::create_dir_all(good.dest.parent().unwrap()).unwrap();
     std::fs::write(&good.dest, vec![b'x'; good.size as usize]).unwrap();
-    assert_eq!(fetch_packages(&clients(), &[good.clone()], 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: good.size });
+    assert_eq!(fetch_packages(&clients(), std::slice::from_ref(&good), 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: good.size });
     assert!(same_bytes(&good.dest, &spike_repo().join(SIX[2])));
 }
 
@@ -175,14 +175,14 @@ fn oversized_body_is_cut_and_refused() {
     let srv = server::serve(&spike_repo(), Faults::default());
     let mut it = item(SIX[0], &[srv.url(false)], tmp.path(), &net(3));
     it.size -= 100;
-    let err = fetch_packages(&clients(), &[it.clone()], 1, &NoProgress).unwrap_err();
+    let err = fetch_packages(&clients(), std::slice::from_ref(&it), 1, &NoProgress).unwrap_err();
     assert_eq!(err.number(), 1527, "{}", err.message());
     // Not announced (body until close): cut at the expected size.
     let rs = range_server::serve(&spike_repo(), range_server::Options { no_length: true, ..Default::default() });
     let mut it = item(SIX[0], &[rs.url()], tmp.path(), &net(3));
     it.size -= 100;
     let rec = Recorder::default();
-    let err = fetch_packages(&clients(), &[it.clone()], 1, &rec).unwrap_err();
+    let err = fetch_packages(&clients(), std::slice::from_ref(&it), 1, &rec).unwrap_err();
     assert_eq!(err.number(), 1527, "{}", err.message());
     assert!(err.message().contains("more data than the expected"), "{}", err.message());
     assert!(rec.bytes.lock().unwrap()[&it.name] <= it.size);
@@ -197,14 +197,14 @@ fn download_dying_half_way_resumes_with_range() {
     let rs = range_server::serve(&spike_repo(), range_server::Options { cut_first: Some(cut), ..Default::default() });
     let it = item(SIX[1], &[rs.url()], tmp.path(), &net(1));
     // The first run dies: the partial data stays as `.part`.
-    let err = fetch_packages(&clients(), &[it.clone()], 1, &NoProgress).unwrap_err();
+    let err = fetch_packages(&clients(), std::slice::from_ref(&it), 1, &NoProgress).unwrap_err();
     assert_eq!(err.number(), 1257, "{}", err.message());
     let part = part_path(&it.dest);
     assert_eq!(std::fs::metadata(&part).unwrap().len(), cut);
     assert!(!it.dest.exists());
     // The next run asks for the rest only.
     let rec = Recorder::default();
-    let got = fetch_packages(&clients(), &[it.clone()], 1, &rec).unwrap();
+    let got = fetch_packages(&clients(), std::slice::from_ref(&it), 1, &rec).unwrap();
     assert_eq!(got[0], Fetched::Downloaded { bytes: size - cut });
     assert!(same_bytes(&it.dest, &spike_repo().join(SIX[1])));
     assert_eq!(rec.bytes.lock().unwrap()[&it.name], size);
@@ -215,7 +215,7 @@ fn download_dying_half_way_resumes_with_range() {
     std::fs::remove_file(&it.dest).unwrap();
     let rs = range_server::serve(&spike_repo(), range_server::Options { cut_first: Some(cut), ..Default::default() });
     let it = item(SIX[1], &[rs.url()], tmp.path(), &net(3));
-    assert_eq!(fetch_packages(&clients(), &[it.clone()], 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: size });
+    assert_eq!(fetch_packages(&clients(), std::slice::from_ref(&it), 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: size });
     assert!(same_bytes(&it.dest, &spike_repo().join(SIX[1])));
 }
 
@@ -224,14 +224,14 @@ fn download_dying_half_way_restarts_without_range_support() {
     let tmp = tempfile::tempdir().unwrap();
     let flaky = server::serve(&spike_repo(), Faults { truncate: vec![SIX[3].into()], ..Faults::default() });
     let it = item(SIX[3], &[flaky.url(false)], tmp.path(), &net(2));
-    let err = fetch_packages(&clients(), &[it.clone()], 1, &NoProgress).unwrap_err();
+    let err = fetch_packages(&clients(), std::slice::from_ref(&it), 1, &NoProgress).unwrap_err();
     assert_eq!(err.number(), 1257, "{}", err.message());
     let part = part_path(&it.dest);
     assert_eq!(std::fs::metadata(&part).unwrap().len(), it.size / 2);
     // This server ignores `Range` (200, whole body): the file restarts.
     let srv = server::serve(&spike_repo(), Faults::default());
     let it = PackageFetch { urls: vec![format!("{}/{}", srv.url(false), SIX[3])], ..it };
-    assert_eq!(fetch_packages(&clients(), &[it.clone()], 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: it.size });
+    assert_eq!(fetch_packages(&clients(), std::slice::from_ref(&it), 1, &NoProgress).unwrap()[0], Fetched::Downloaded { bytes: it.size });
     assert!(same_bytes(&it.dest, &spike_repo().join(SIX[3])));
     assert!(!part.exists());
 }
