@@ -106,42 +106,36 @@ fn now_tid() -> u32 {
 }
 
 /// The engine's steps for `plan`, with `files[i]` the package file of
-/// item `i` (installs only). Erases named as replaced by an install are
-/// not repeated.
+/// item `i` (installing rows only): the installing rows in plan order with
+/// the packages they replace, then the pure erases.
 fn steps(plan: &Plan, files: &[Option<PathBuf>]) -> Vec<Step> {
-    let replaced: std::collections::HashSet<u32> =
-        plan.items.iter().flat_map(|i| i.replaces.iter().map(|(h, _)| *h)).collect();
-    let mut out = Vec::new();
-    let mut erased = std::collections::HashSet::new();
-    for (item, file) in plan.items.iter().zip(files) {
-        match (item.kind, file) {
-            (PlanKind::Install | PlanKind::Upgrade | PlanKind::Downgrade | PlanKind::Reinstall, Some(rpm)) => {
-                out.push(Step::Install { rpm: rpm.clone(), replaces: item.replaces.iter().map(|(h, _)| *h).collect() })
-            }
-            (PlanKind::Erase | PlanKind::UnNeeded | PlanKind::Obsolete, _) => {
-                if let Some(h) = item.hnum
-                    && !replaced.contains(&h)
-                    && erased.insert(h)
-                {
-                    out.push(Step::Erase { hnum: h });
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut out: Vec<Step> = plan
+        .items
+        .iter()
+        .zip(files)
+        .filter(|(item, _)| needs_file(item))
+        .filter_map(|(item, file)| {
+            let rpm = file.clone()?;
+            Some(Step::Install { rpm, replaces: item.replaces.iter().map(|(h, _)| *h).collect() })
+        })
+        .collect();
+    out.extend(plan.pure_erases().into_iter().map(|hnum| Step::Erase { hnum }));
     out
 }
 
 fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
     let _lock = super::alter_support::lock(ctx)?;
-    let mut sack = ctx.load_sack(super::alter_support::needs(action))?;
+    let needs = super::alter_support::needs(ctx, action);
+    let mut sack = ctx.load_sack(needs)?;
     let opts = super::alter_support::goal_options(ctx);
     let specs: Vec<String> = ctx.args.command_args().to_vec();
     let plan = crate::goal::resolve(&mut sack, &ctx.settings, ctx.printer, action, &specs, &opts)?;
-    if plan.items.is_empty() {
-        return Err(Error::code(Code::NothingToDo));
-    }
     let printer = ctx.printer;
+    if !plan.already_installed.is_empty() && !ctx.args.test_only && !ctx.args.download_only {
+        super::alter_support::mark_user_installed(ctx, &plan.already_installed)?;
+    }
+    crate::output::plan::print_not_available(printer, &plan);
+    plan.check_action()?;
     if !printer.is_json() {
         crate::output::plan::print_plan(printer, &plan);
     }

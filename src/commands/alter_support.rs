@@ -22,13 +22,34 @@ pub(super) fn lock(ctx: &Context<'_>) -> Result<crate::lock::InstanceLock> {
 /// What the sack must hold: the rpmdb and the repos, for every action
 /// (an erase of a name that is only available is "Nothing to do", of an
 /// unknown one 1011).
-pub(super) fn needs(_action: Action) -> Needs {
-    Needs { installed: true, available: true, ..Needs::default() }
+pub(super) fn needs(ctx: &Context<'_>, action: Action) -> Needs {
+    let a = ctx.args;
+    let advisories = a.has("security") || a.has("sec-severity") || a.has("reboot-required");
+    let file_specs = a.command_args().iter().any(|s| s.starts_with('/'));
+    Needs {
+        installed: true,
+        available: true,
+        filelists: file_specs,
+        updateinfo: advisories && matches!(action, Action::Update),
+        other: false,
+    }
 }
 
 /// The resolver's options from the command line.
 pub(super) fn goal_options(ctx: &Context<'_>) -> GoalOptions {
-    GoalOptions::from_args(ctx.args)
+    let a = ctx.args;
+    let severity = a.value("sec-severity").map(super::updateinfo::atof);
+    let filter = crate::sack::advisory::AdvisoryFilter { security: a.has("security"), severity, reboot: a.has("reboot-required") };
+    let active = filter.security || filter.severity.is_some() || filter.reboot;
+    GoalOptions {
+        best: a.best,
+        allow_erasing: a.allow_erasing,
+        skip_broken: a.skip_broken,
+        skip_conflicts: a.has("skipconflicts"),
+        skip_obsoletes: a.has("skipobsoletes"),
+        no_autoremove: a.no_autoremove,
+        security: active.then_some(filter),
+    }
 }
 
 /// The rpmdb path inside the root (`/var/lib/rpm`).
@@ -153,6 +174,15 @@ pub(super) fn history_begin(ctx: &Context<'_>) -> Result<crate::history::History
     Ok(h)
 }
 
+/// Names asked for that were already installed become user-installed
+/// (tdnf marks them before deciding whether anything is left to do).
+pub(super) fn mark_user_installed(ctx: &Context<'_>, names: &[String]) -> Result<()> {
+    let mut h = history_begin(ctx)?;
+    let flags: Vec<(String, bool)> = names.iter().map(|n| (n.clone(), false)).collect();
+    h.set_flags(&flags)?;
+    Ok(())
+}
+
 /// Record the transaction (tdnf diffs the rpmdb) with the auto flags:
 /// every newly installed name is auto-installed except those the user
 /// asked for; names asked for that were already installed become
@@ -164,9 +194,6 @@ pub(super) fn record_history(ctx: &Context<'_>, history: &mut crate::history::Hi
         if item.kind == PlanKind::Install && outcome.installed.iter().any(|(n, _)| n == &item.nevra) {
             flags.push((item.name.clone(), !plan.user_names.contains(&item.name)));
         }
-    }
-    for name in &plan.already_installed {
-        flags.push((name.clone(), false));
     }
     let cmdline = ctx.args.raw.get(1..).unwrap_or_default().join(" ");
     history.record_rpmdb(&dbdir, &cmdline, &flags, false)?;

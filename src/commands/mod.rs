@@ -7,6 +7,8 @@ use crate::error::{Code, Error, Result};
 use crate::output::Printer;
 use crate::output::views;
 
+mod alter;
+mod alter_support;
 mod check;
 mod clean;
 mod count;
@@ -34,35 +36,35 @@ type Handler = fn(&mut Context<'_>) -> Result<u8>;
 
 /// tdnf's command table (`tools/cli/main.c`), aliases included.
 const COMMANDS: &[(&str, Kind, Option<Handler>)] = &[
-    ("autoerase", Kind::Alter, None),
-    ("autoremove", Kind::Alter, None),
+    ("autoerase", Kind::Alter, Some(alter::run_autoremove)),
+    ("autoremove", Kind::Alter, Some(alter::run_autoremove)),
     ("check", Kind::ReadOnly, Some(check::run_check)),
     ("check-local", Kind::ReadOnly, Some(check::run_check_local)),
     ("check-update", Kind::ReadOnly, Some(list::run_check_update)),
     ("clean", Kind::ReadOnly, Some(clean::run)),
     ("count", Kind::ReadOnly, Some(count::run)),
-    ("distro-sync", Kind::Alter, None),
-    ("downgrade", Kind::Alter, None),
-    ("erase", Kind::Alter, None),
+    ("distro-sync", Kind::Alter, Some(alter::run_distro_sync)),
+    ("downgrade", Kind::Alter, Some(alter::run_downgrade)),
+    ("erase", Kind::Alter, Some(alter::run_erase)),
     ("help", Kind::ReadOnly, Some(help)),
     ("history", Kind::Alter, Some(history::run)),
     ("info", Kind::ReadOnly, Some(info::run)),
-    ("install", Kind::Alter, None),
+    ("install", Kind::Alter, Some(alter::run_install)),
     ("list", Kind::ReadOnly, Some(list::run)),
     ("makecache", Kind::ReadOnly, Some(makecache::run)),
     ("mark", Kind::ReadOnly, Some(mark::run)),
     ("provides", Kind::ReadOnly, Some(provides::run)),
     ("whatprovides", Kind::ReadOnly, Some(provides::run)),
-    ("reinstall", Kind::Alter, None),
-    ("remove", Kind::Alter, None),
+    ("reinstall", Kind::Alter, Some(alter::run_reinstall)),
+    ("remove", Kind::Alter, Some(alter::run_erase)),
     ("repolist", Kind::ReadOnly, Some(repolist::run)),
     ("reposync", Kind::ReadOnly, None),
     ("repoquery", Kind::ReadOnly, Some(repoquery::run)),
     ("search", Kind::ReadOnly, Some(search::run)),
-    ("update", Kind::Alter, None),
-    ("update-to", Kind::Alter, None),
-    ("upgrade", Kind::Alter, None),
-    ("upgrade-to", Kind::Alter, None),
+    ("update", Kind::Alter, Some(alter::run_update)),
+    ("update-to", Kind::Alter, Some(alter::run_update)),
+    ("upgrade", Kind::Alter, Some(alter::run_update)),
+    ("upgrade-to", Kind::Alter, Some(alter::run_update)),
     ("updateinfo", Kind::ReadOnly, Some(updateinfo::run)),
 ];
 

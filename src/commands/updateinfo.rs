@@ -28,7 +28,7 @@ fn mode_word(w: &str) -> Option<Mode> {
 }
 
 /// C's atof(): the longest leading decimal number, else 0.
-fn atof(s: &str) -> f64 {
+pub(super) fn atof(s: &str) -> f64 {
     let t = s.trim_start();
     let end = t
         .char_indices()

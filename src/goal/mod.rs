@@ -224,7 +224,7 @@ pub fn resolve(
         plan.goal_empty = true;
         return Ok(plan);
     }
-    plan.items = solve::solve(sack, printer, &policy, goal.alter, &goal.ids, opts, &auto, settings)?;
+    plan.items = solve::solve(sack, printer, &policy, goal.alter, &goal.ids, opts, &auto)?;
     if goal.alter == Some(specs::Alter::Install) {
         for &s in &goal.ids {
             let name = sack.brief(s).0;

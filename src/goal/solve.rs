@@ -9,7 +9,6 @@ use solv::{Job, Jobs, Problem, RuleKind, SolverFlag, Step, StepKind};
 use super::policy::Policy;
 use super::specs::Alter;
 use super::{GoalOptions, Location, PlanItem, PlanKind};
-use crate::config::Settings;
 use crate::error::{Code, Error, Result};
 use crate::output::Printer;
 use crate::sack::{Sack, Sid};
@@ -57,12 +56,14 @@ pub fn report_problems(printer: &Printer, problems: &[Problem], skip: Skip) -> R
 
 /// Whether the name of `s` matches an exclude (tdnf's `TDNFAddGoal` skip).
 fn excluded(sack: &Sack, s: Sid) -> bool {
+    if sack.excludes().is_empty() {
+        return false;
+    }
     let name = sack.brief(s).0;
     sack.excludes().iter().any(|p| p.matches(&name))
 }
 
 /// Solve the goal and return the plan rows.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn solve(
     sack: &mut Sack,
     printer: &Printer,
@@ -71,7 +72,6 @@ pub(super) fn solve(
     goal: &[Sid],
     opts: &GoalOptions,
     auto: &HashSet<String>,
-    _settings: &Settings,
 ) -> Result<Vec<PlanItem>> {
     let alter = alter.unwrap_or(Alter::Install);
     let mut jobs = Jobs::new();

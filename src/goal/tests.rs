@@ -99,8 +99,14 @@ impl World {
         let d = self.dir.path().join("var/lib/tdnf");
         std::fs::create_dir_all(&d).expect("mkdir");
         let db = rusqlite::Connection::open(d.join("history.db")).expect("db");
-        db.execute_batch("CREATE TABLE names(Id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE flag_set(Id INTEGER PRIMARY KEY, trans_id INTEGER, name_id INTEGER, value INTEGER);")
-            .expect("schema");
+        // tdnf's schema: flags hang off the newest transaction.
+        db.execute_batch(
+            "CREATE TABLE transactions(Id INTEGER PRIMARY KEY AUTOINCREMENT,cookie TEXT,cmdline TEXT,timestamp INTEGER, type INTEGER);
+             INSERT INTO transactions(cookie, cmdline, timestamp, type) VALUES ('', '(set)', 0, 0);
+             CREATE TABLE names(Id INTEGER PRIMARY KEY AUTOINCREMENT,name TEXT);
+             CREATE TABLE flag_set(Id INTEGER PRIMARY KEY AUTOINCREMENT,trans_id INTEGER,name_id INTEGER,value INTEGER);",
+        )
+        .expect("schema");
         for (i, n) in names.iter().enumerate() {
             db.execute("INSERT INTO names(Id, name) VALUES (?1, ?2)", rusqlite::params![i as i64 + 1, n]).expect("name");
             db.execute("INSERT INTO flag_set(trans_id, name_id, value) VALUES (1, ?1, 1)", rusqlite::params![i as i64 + 1]).expect("flag");
@@ -219,7 +225,9 @@ fn erase_rules() {
     assert_eq!(rows(&plan), ["Erase dep-1-1.noarch", "Erase leaf-1-1.noarch"]);
     let dep = plan.items.iter().find(|i| i.name == "dep").expect("dep");
     assert_eq!((dep.hnum, dep.repo.as_str(), dep.location.is_none()), (Some(2), "@System", true));
-    assert_eq!(plan.pure_erases(), [2, 1]);
+    let mut erases = plan.pure_erases();
+    erases.sort();
+    assert_eq!(erases, [1, 2]);
     // Not installed but available: nothing to do. Unknown: 1011.
     assert_eq!(code(w.run(Action::Erase, &["avail"], &no())), Code::NothingToDo);
     assert_eq!(code(w.run(Action::Erase, &["nosuch"], &no())), Code::NoMatch);

@@ -95,7 +95,10 @@ fn multilib_no_i686_unless_asked() {
         ],
     );
     assert_eq!(rows(&w.run(Action::Install, &["m"], &no()).expect("m")), ["Install m-1-1.x86_64", "Install z-1-1.x86_64"]);
-    assert_eq!(rows(&w.run(Action::Install, &["m.i686"], &no()).expect("m.i686")), ["Install m-1-1.i686", "Install z-1-1.i686"]);
+    // Asked for: the i686 package; its arch-neutral dependency is still
+    // satisfied by the best arch (libsolv's policy, as dnf).
+    assert_eq!(rows(&w.run(Action::Install, &["m.i686"], &no()).expect("m.i686")), ["Install m-1-1.i686", "Install z-1-1.x86_64"]);
+    assert_eq!(rows(&w.run(Action::Install, &["z.i686", "m"], &no()).expect("both")), ["Install m-1-1.x86_64", "Install z-1-1.i686"]);
 }
 
 #[test]
@@ -167,13 +170,11 @@ fn corpus_git_closure_into_an_empty_root() {
     let mut sack = crate::sack::load::from_packages("x86_64", &installed(vec![]), &repos, &[]);
     let w = World::new(vec![], vec![]);
     let printer = Printer::new(crate::output::Mode::Text, true, false);
-    let t = std::time::Instant::now();
     let plan = resolve(&mut sack, &w.settings(), &printer, Action::Install, &["git".into()], &no()).expect("git");
-    let took = t.elapsed();
     let n = plan.of_kind(PlanKind::Install).count();
     assert_eq!(n, plan.items.len(), "only installs into an empty root");
     assert!((150..=180).contains(&n), "git closure has {n} packages");
     assert!(plan.items.iter().all(|i| i.arch == "x86_64" || i.arch == "noarch"), "no i686 in the closure");
     assert!(plan.items.iter().any(|i| i.name == "git-core") && plan.items.iter().any(|i| i.name == "glibc"));
-    eprintln!("git closure: {n} packages, solved in {took:?}");
+    assert_eq!(n, 164, "the closure the issue names");
 }

@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod alter;
 mod args;
 mod cache;
 mod man;
