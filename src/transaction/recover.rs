@@ -40,6 +40,7 @@ pub struct Recovered {
 
 /// If `root` has the journal of an interrupted transaction, complete it.
 pub fn recover(root_path: &Path, dbpath: &str, reporter: &dyn Reporter) -> Result<Option<Recovered>, TxError> {
+    Journal::remove_stale_temps(root_path).map_err(TxError::Journal)?;
     let Some(pending) = Journal::pending(root_path).map_err(TxError::Journal)? else {
         return Ok(None);
     };

@@ -257,6 +257,33 @@ impl Journal {
         Ok(Journal { file, dir, path, elements: header.elements })
     }
 
+    /// Remove `transaction.journal;<tid>` files a run killed inside
+    /// [`Journal::begin`] left (before the link: they never were journals).
+    pub fn remove_stale_temps(root: &Path) -> Result<()> {
+        let (dir, name, path) = match open_dir(root, false) {
+            Ok(x) => x,
+            Err(JournalError::Fs(e)) if e.is_not_found() => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let prefix = format!("{name};");
+        let mut stale = Vec::new();
+        let mut d = nix::dir::Dir::openat(&dir, ".", OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC, Mode::empty())
+            .map_err(io("read directory of", &path))?;
+        for entry in d.iter().flatten() {
+            let n = entry.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix) {
+                stale.push(n);
+            }
+        }
+        for n in stale {
+            match unlinkat(&dir, n.as_str(), UnlinkatFlags::NoRemoveDir) {
+                Ok(()) | Err(Errno::ENOENT) => {}
+                Err(e) => return Err(io("unlink", &path)(e)),
+            }
+        }
+        Ok(())
+    }
+
     /// Record that element `index` reached `stage`: one line, then
     /// `fdatasync`.
     pub fn mark(&mut self, index: usize, stage: Stage) -> Result<()> {
