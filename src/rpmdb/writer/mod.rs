@@ -219,7 +219,8 @@ impl RpmdbWriter {
         conn.busy_timeout(Duration::from_secs(10)).map_err(sq)?;
         conn.execute_batch(
             "PRAGMA secure_delete = OFF; PRAGMA case_sensitive_like = ON; \
-             PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 10000;",
+             PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 10000; \
+             PRAGMA synchronous = NORMAL;",
         )
         .map_err(sq)?;
         persist_wal(&conn).map_err(sq)?;

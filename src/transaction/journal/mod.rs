@@ -31,15 +31,14 @@
 //! then hard-linked to the final name (atomic, and refused if a journal is
 //! already there) and the directory fsynced: a journal never exists without
 //! its complete header. Each [`Journal::mark`] is one `write(2)` of one
-//! line (well under `PIPE_BUF`) followed by `fdatasync(2)`. That is the
-//! per-package cost of the journal: three flushes per package (install:
-//! `unpacking`, `db-added`, `done`; erase: `erasing`, `db-removed`,
-//! `done`), each a journal commit of the filesystem (typically well under a
-//! millisecond on an SSD, several on a spinning disk), in addition to the
-//! installer's `syncfs` per package. A kill during a write can leave a torn
-//! last line; [`Journal::pending`] drops it (the stage it would have
-//! recorded is then simply not recorded, which roll-forward must treat as
-//! "maybe started").
+//! line (well under `PIPE_BUF`), not flushed: the marks are hints. Roll
+//! forward decides from the rpmdb itself (an install is complete when its
+//! NEVRA with this tid is there, an erase when its header is gone), and the
+//! package's files are synced (`syncfs`) before its rpmdb change, so only
+//! the header record has to survive a power loss. A kill during a write
+//! can leave a torn last line; [`Journal::pending`] drops it (the stage it
+//! would have recorded is then simply not recorded, which roll-forward
+//! treats as "maybe started").
 
 mod read;
 #[cfg(test)]
@@ -294,8 +293,10 @@ impl Journal {
         }
         let mut line = serde_json::to_vec(&Progress { element: index, stage })?;
         line.push(b'\n');
-        self.file.write_all(&line).map_err(io_std("write", &self.path))?;
-        fdatasync(&self.file).map_err(io("fdatasync", &self.path))
+        // No flush: recovery does not trust the marks alone (an install is
+        // done when its NEVRA with this tid is in the rpmdb, an erase when
+        // its header is gone), so only the header record must be durable.
+        self.file.write_all(&line).map_err(io_std("write", &self.path))
     }
 
     /// The elements recorded in the header.
