@@ -14,8 +14,9 @@ use std::path::PathBuf;
 use crate::context::Context;
 use crate::error::{Code, Error, Result};
 use crate::goal::{Action, Plan, PlanItem, PlanKind};
+use crate::history::History;
 use crate::output::Printer;
-use crate::transaction::{self, ElementKind, Flags, Step, TransactionSet};
+use crate::transaction::{self, ElementKind, Flags, Outcome, Step, TransactionSet};
 
 pub(super) fn run_install(ctx: &mut Context<'_>) -> Result<u8> {
     alter(ctx, Action::Install)
@@ -136,31 +137,46 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
     }
     crate::output::plan::print_not_available(printer, &plan);
     plan.check_action()?;
+    let ctx: &Context<'_> = ctx;
+    execute(ctx, &plan, |history, outcome| super::alter_support::record_history(ctx, history, &plan, outcome))
+}
+
+/// Steps 4 to 9 for a resolved `plan` (shared with `history
+/// undo/redo/rollback`): the table (text) and the question, downloads,
+/// signature checks, the transaction, then `record` writes the history
+/// row (not with `--testonly`/`--downloadonly`, nor when only the checks
+/// ran), and `Complete!` or the JSON plan.
+pub(super) fn execute(
+    ctx: &Context<'_>,
+    plan: &Plan,
+    record: impl FnOnce(&mut History, &Outcome) -> Result<()>,
+) -> Result<u8> {
+    let printer = ctx.printer;
     if !printer.is_json() {
-        crate::output::plan::print_plan(printer, &plan);
+        crate::output::plan::print_plan(printer, plan);
     }
     if !confirmed(ctx)? {
         if printer.is_json() {
-            printer.json(&crate::output::plan::plan_view(&plan));
+            printer.json(&crate::output::plan::plan_view(plan));
             return Ok(0);
         }
         return Err(Error::code(Code::OperationAborted));
     }
-    let files = super::alter_support::download(ctx, &plan)?;
+    let files = super::alter_support::download(ctx, plan)?;
     if ctx.args.download_only {
         if printer.is_json() {
-            printer.json(&crate::output::plan::plan_view(&plan));
+            printer.json(&crate::output::plan::plan_view(plan));
         }
         return Ok(0);
     }
-    super::alter_support::check_signatures(ctx, &plan, &files.paths)?;
+    super::alter_support::check_signatures(ctx, plan, &files.paths)?;
 
     let dbpath = super::alter_support::dbpath_in_root(ctx);
     let mut history = if ctx.args.test_only { None } else { Some(super::alter_support::history_begin(ctx)?) };
     let ts = TransactionSet {
         root: ctx.settings.root.clone(),
         dbpath,
-        steps: steps(&plan, &files.paths),
+        steps: steps(plan, &files.paths),
         flags: flags(ctx),
         tid: now_tid(),
     };
@@ -182,7 +198,7 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
     };
     if !outcome.tested_only {
         if let Some(h) = history.as_mut() {
-            super::alter_support::record_history(ctx, h, &plan, &outcome)?;
+            record(h, &outcome)?;
         }
         super::alter_support::drop_downloads(ctx, &files);
     }
@@ -194,7 +210,7 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
         return Err(Error::code(Code::TransactionFailed));
     }
     if printer.is_json() {
-        printer.json(&crate::output::plan::plan_view(&plan));
+        printer.json(&crate::output::plan::plan_view(plan));
     } else if !outcome.tested_only {
         printer.info("Complete!\n");
     }

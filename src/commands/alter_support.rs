@@ -195,7 +195,7 @@ pub(super) fn record_history(ctx: &Context<'_>, history: &mut crate::history::Hi
             flags.push((item.name.clone(), !plan.user_names.contains(&item.name)));
         }
     }
-    let cmdline = ctx.args.raw.get(1..).unwrap_or_default().join(" ");
+    let cmdline = ctx.args.raw.join(" ");
     history.record_rpmdb(&dbdir, &cmdline, &flags, false)?;
     Ok(())
 }

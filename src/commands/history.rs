@@ -107,11 +107,41 @@ pub(super) fn run(ctx: &mut Context<'_>) -> Result<u8> {
             db.sync_rpmdb(&crate::sack::installed::dbpath(&ctx.settings))?;
             Ok(0)
         }
-        HistoryCmd::Rollback | HistoryCmd::Undo | HistoryCmd::Redo => {
-            resolve_targets(ctx, &h)?;
-            Err(Error::new(Code::CliInvalidArgument, "history rollback/undo/redo are not available in this build of tdnf yet"))
-        }
+        HistoryCmd::Rollback | HistoryCmd::Undo | HistoryCmd::Redo => alter_history(ctx, &h),
     }
+}
+
+/// `history rollback/undo/redo` (tdnf's `TDNFCliHistoryAlter`): the
+/// targets, the plan over their NEVRAs ([`crate::goal::nevras`]), nothing
+/// to do when neither packages nor auto flags change, then the alter
+/// commands' flow, recorded as a history operation (a row even when only
+/// flags change, then the flags of the operation replayed).
+fn alter_history(ctx: &mut Context<'_>, h: &HistoryArgs) -> Result<u8> {
+    let _lock = super::alter_support::lock(ctx)?;
+    h.op()?;
+    let needs = crate::sack::Needs { installed: true, available: true, filelists: false, updateinfo: false, other: false };
+    let mut sack = ctx.load_sack(needs)?;
+    let (db, targets) = resolve_targets(ctx, h)?;
+    // `execute` opens (and syncs) the database again for the record.
+    drop(db);
+    let opts = super::alter_support::goal_options(ctx);
+    let plan = crate::goal::nevras::resolve_nevras(&mut sack, &ctx.settings, ctx.printer, &targets.install, &targets.erase, &opts)?;
+    if !plan.needs_action() && targets.flags.is_empty() {
+        return Err(Error::code(Code::NothingToDo));
+    }
+    let ctx: &Context<'_> = ctx;
+    super::alter::execute(ctx, &plan, |history, outcome| {
+        let dbdir = crate::sack::installed::dbpath(&ctx.settings);
+        // `raw` is argv[1..] already (tdnf joins argv[1..]).
+        let cmdline = ctx.args.raw.join(" ");
+        let auto_pulled: Vec<String> = plan
+            .of_kind(crate::goal::PlanKind::Install)
+            .filter(|i| !plan.user_names.contains(&i.name) && outcome.installed.iter().any(|(n, _)| n == &i.nevra))
+            .map(|i| i.name.clone())
+            .collect();
+        history.record_history_op(&dbdir, &cmdline, targets.op, &auto_pulled)?;
+        Ok(())
+    })
 }
 
 /// For `rollback`/`undo`/`redo` (tdnf's `TDNFHistoryResolve` up to the

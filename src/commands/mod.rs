@@ -21,6 +21,7 @@ mod mark;
 mod provides;
 mod repolist;
 mod repoquery;
+mod reposync;
 mod search;
 mod updateinfo;
 
@@ -58,7 +59,7 @@ const COMMANDS: &[(&str, Kind, Option<Handler>)] = &[
     ("reinstall", Kind::Alter, Some(alter::run_reinstall)),
     ("remove", Kind::Alter, Some(alter::run_erase)),
     ("repolist", Kind::ReadOnly, Some(repolist::run)),
-    ("reposync", Kind::ReadOnly, None),
+    ("reposync", Kind::ReadOnly, Some(reposync::run)),
     ("repoquery", Kind::ReadOnly, Some(repoquery::run)),
     ("search", Kind::ReadOnly, Some(search::run)),
     ("update", Kind::Alter, Some(alter::run_update)),

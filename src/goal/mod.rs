@@ -18,6 +18,7 @@
 //! request for one is a solver problem (1301) as in tdnf, with libsolv's
 //! text for a locked rather than a disabled package.
 
+pub mod nevras;
 pub mod policy;
 pub mod solve;
 pub mod specs;

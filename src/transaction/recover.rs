@@ -100,6 +100,7 @@ pub fn recover(root_path: &Path, dbpath: &str, reporter: &dyn Reporter) -> Resul
         journal.mark(i, Stage::Done).map_err(TxError::Journal)?;
     }
     writer.close().map_err(|source| TxError::Db { name: "rpmdb".into(), source })?;
+    root.sync().map_err(|source| TxError::Fs { name: "rpmdb".into(), source })?;
     journal.finish().map_err(TxError::Journal)?;
     for n in &out.completed {
         reporter.warning(&format!("warning: {n}: completed after the interruption; its scriptlets were not run"));

@@ -406,9 +406,12 @@ pub fn run(ts: &TransactionSet, reporter: &dyn Reporter) -> Result<Outcome, TxEr
     if x.outcome.interrupted.is_none() {
         x.posttrans();
     }
-    let Exec { journal, writer, scripts, mut outcome, .. } = x;
+    let Exec { journal, writer, scripts, mut outcome, root, .. } = x;
     outcome.script_warnings = scripts.warnings;
     writer.close().map_err(|source| TxError::Db { name: "rpmdb".into(), source })?;
+    // The rpmdb commits are not flushed one by one (synchronous=NORMAL):
+    // make them durable before the journal that could redo them goes.
+    root.sync().map_err(|source| TxError::Fs { name: "rpmdb".into(), source })?;
     journal.finish().map_err(TxError::Journal)?;
     drop(guard);
     Ok(outcome)

@@ -6,6 +6,7 @@
 mod support;
 
 mod alter;
+mod alter_matrix;
 mod args;
 mod cache;
 mod man;
@@ -14,9 +15,11 @@ mod engine;
 mod engine_crash;
 mod engine_fixtures;
 mod history;
+mod history_ops;
 mod queries;
 mod remote;
 mod repolist;
+mod reposync;
 mod signatures;
 mod static_bin;
 mod updateinfo;
