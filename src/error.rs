@@ -69,6 +69,7 @@ pub enum Code {
     RpmGpgNoMatch = 1514,
     RpmCheck = 1515,
     NoGpgkeyConfEntry = 1523,
+    UrlInvalid = 1524,
     TransactionFailed = 1525,
     SizeMismatch = 1527,
     ChecksumMismatch = 1528,
@@ -175,6 +176,7 @@ impl Code {
                 "RPM is signed but failed to match with known keys. Use --nogpgcheck to ignore."
             }
             RpmCheck => "rpm check reported errors",
+            UrlInvalid => "URL is invalid.",
             TransactionFailed => "rpm transaction failed",
             NoGpgkeyConfEntry => {
                 "gpgkey entry is missing for this repo. please add gpgkey in repo file or use --nogpgcheck to ignore."
