@@ -56,7 +56,7 @@ fn paths_stay_inside_the_repo_dir() {
     assert_eq!(confined(d, "/a.rpm").unwrap(), PathBuf::from("/x/repo/a.rpm"));
     assert_eq!(confined(d, "sub/../a.rpm").unwrap(), PathBuf::from("/x/repo/a.rpm"));
     for bad in ["../a.rpm", "a/../../b.rpm", "", "."] {
-        assert_eq!(confined(d, bad).unwrap_err().number(), 1622, "{bad:?}");
+        assert_eq!(confined(d, bad).unwrap_err().number(), 1524, "{bad:?}");
     }
     assert_eq!(join_url("http://h/r/", "/p/a.rpm"), "http://h/r/p/a.rpm");
     assert_eq!(join_url("file:///srv/r", "a.rpm"), "file:///srv/r/a.rpm");
