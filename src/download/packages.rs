@@ -25,16 +25,13 @@ mod transfer;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use repodata::{Checksum, ChecksumKind};
 
 use super::NetOptions;
-use super::tls;
 use crate::error::{Code, Error, Result};
 
 /// One package file to bring into place.
@@ -103,55 +100,6 @@ pub trait ClientSource: Sync {
     fn http_client(&self, opts: &NetOptions) -> Result<reqwest::blocking::Client>;
 }
 
-/// Default connect timeout when a repo sets `timeout=0`.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default limit for one request when a repo sets `timeout=0`.
-const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// A cache of blocking HTTP clients, built like the metadata downloader's
-/// (CA bundle of the root first, then the host's; proxy; user agent).
-pub struct HttpClients {
-    root: PathBuf,
-    user_agent: String,
-    clients: Mutex<HashMap<NetOptions, reqwest::blocking::Client>>,
-}
-
-impl HttpClients {
-    /// Clients for downloads into `root`, sending `user_agent`.
-    pub fn new(root: &Path, user_agent: String) -> HttpClients {
-        HttpClients { root: root.to_path_buf(), user_agent, clients: Mutex::new(HashMap::new()) }
-    }
-}
-
-impl ClientSource for HttpClients {
-    fn http_client(&self, opts: &NetOptions) -> Result<reqwest::blocking::Client> {
-        let mut clients = self.clients.lock().map_err(|_| Error::new(Code::Eio, "download client lock poisoned"))?;
-        if let Some(c) = clients.get(opts) {
-            return Ok(c.clone());
-        }
-        let (connect, total) = if opts.timeout == 0 {
-            (DEFAULT_CONNECT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
-        } else {
-            (Duration::from_secs(opts.timeout), Duration::from_secs(opts.timeout))
-        };
-        let tls = tls::client_config(&opts.tls, &self.root)?;
-        let mut builder = reqwest::blocking::Client::builder()
-            .user_agent(self.user_agent.clone())
-            .connect_timeout(connect)
-            .timeout(total)
-            .tls_backend_preconfigured(tls);
-        if let Some(p) = &opts.proxy {
-            let mut proxy = reqwest::Proxy::all(p).map_err(|e| Error::new(Code::CurlUrlMalformat, format!("proxy `{p}`: {e}")))?;
-            if let Some((u, pw)) = &opts.proxy_auth {
-                proxy = proxy.basic_auth(u, pw);
-            }
-            builder = builder.proxy(proxy);
-        }
-        let client = builder.build().map_err(|e| Error::new(Code::Eio, format!("cannot create HTTP client: {e}")))?;
-        clients.insert(opts.clone(), client.clone());
-        Ok(client)
-    }
-}
 
 /// `<dest>.part`: where a download in progress lives.
 pub fn part_path(dest: &Path) -> PathBuf {

@@ -61,8 +61,8 @@ fn net(retries: u32) -> NetOptions {
     NetOptions { retries, tls: TlsOptions { verify: true, ..TlsOptions::default() }, ..NetOptions::default() }
 }
 
-fn clients() -> HttpClients {
-    HttpClients::new(Path::new("/"), "tdnf-test".to_string())
+fn clients() -> crate::download::Downloader {
+    crate::download::Downloader::new(Path::new("/"), "tdnf-test".to_string())
 }
 
 /// Records every callback, and the most files in flight at once.
