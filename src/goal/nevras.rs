@@ -1,0 +1,270 @@
+//! The goal of `history undo/redo/rollback`: exact NEVRAs instead of specs
+//! (tdnf's `TDNFHistoryResolve` from the NEVRA lists on, `TDNFHistoryGoal`
+//! and its `TDNFSolv` with erasing allowed).
+//!
+//! Each NEVRA to install selects the first package of the repos with that
+//! name, EVR and arch (pool order); one that is installed already is
+//! skipped, one that no repo has is "could not be resolved" and, after the
+//! solve, fails the command with 1011 as tdnf does. Each NEVRA to erase
+//! selects the installed packages that match it. `gpg-pubkey-*` entries are
+//! never packages to resolve.
+//!
+//! The solve mirrors [`super::solve::solve`] with install *and* erase jobs
+//! in one goal, which that function (one job kind per alter type) cannot
+//! take; the plan rows are built the same way.
+
+use std::collections::{HashMap, HashSet};
+
+use solv::{Job, Jobs, SolverFlag, Step, StepKind};
+
+use super::policy::Policy;
+use super::solve::{Skip, report_problems};
+use super::{GoalOptions, Location, Plan, PlanItem, PlanKind};
+use crate::config::Settings;
+use crate::error::{Code, Error, Result};
+use crate::output::Printer;
+use crate::sack::{Sack, Sid};
+
+/// tdnf's `split_nevra`: `name-[epoch:]version-release.arch` into name,
+/// EVR and arch (`None` when a part is missing).
+pub fn split_nevra(nevra: &str) -> Option<(&str, &str, &str)> {
+    let (rest, arch) = nevra.rsplit_once('.')?;
+    let (head, _release) = rest.rsplit_once('-')?;
+    let (name, _version) = head.rsplit_once('-')?;
+    if name.is_empty() || arch.is_empty() {
+        return None;
+    }
+    Some((name, &rest[name.len() + 1..], arch))
+}
+
+/// The solvables of the pool by (name, EVR, arch), installed and available
+/// apart, each list in pool order.
+struct Index {
+    installed: HashMap<(String, String, String), Vec<Sid>>,
+    available: HashMap<(String, String, String), Vec<Sid>>,
+}
+
+impl Index {
+    fn new(sack: &Sack) -> Index {
+        let key = |s: Sid| {
+            let (name, arch, evr, _) = sack.brief(s);
+            (name, evr, arch)
+        };
+        let mut installed: HashMap<_, Vec<Sid>> = HashMap::new();
+        for s in sack.installed_ids() {
+            installed.entry(key(s)).or_default().push(s);
+        }
+        let mut available: HashMap<_, Vec<Sid>> = HashMap::new();
+        for s in sack.available_ids() {
+            available.entry(key(s)).or_default().push(s);
+        }
+        Index { installed, available }
+    }
+
+    /// tdnf's `SolvFindSolvablesByNevraStr`; a malformed NEVRA is 1622.
+    fn find(&self, nevra: &str, installed: bool) -> Result<&[Sid]> {
+        let (n, evr, a) = split_nevra(nevra).ok_or_else(|| Error::new(Code::Einval, format!("invalid NEVRA {nevra}")))?;
+        let map = if installed { &self.installed } else { &self.available };
+        Ok(map.get(&(n.to_string(), evr.to_string(), a.to_string())).map_or(&[][..], Vec::as_slice))
+    }
+}
+
+fn is_key(nevra: &str) -> bool {
+    nevra.starts_with("gpg-pubkey-")
+}
+
+/// Resolve the NEVRAs of a history operation into the plan the alter
+/// commands execute. `plan.user_names` holds the names of the packages
+/// selected for install (tdnf's `ppszPkgsUserInstall`): the others the
+/// plan installs are pulled in as dependencies. Solver problems are 1301
+/// (printed as tdnf), a protected package 1030; NEVRAs to install that no
+/// repo has are printed as tdnf's "could not be resolved" block (after the
+/// solve) and give 1011.
+pub fn resolve_nevras(
+    sack: &mut Sack,
+    settings: &Settings,
+    printer: &Printer,
+    install: &[String],
+    erase: &[String],
+    opts: &GoalOptions,
+) -> Result<Plan> {
+    let index = Index::new(sack);
+    let mut missing: Vec<&str> = Vec::new();
+    let mut to_install: Vec<Sid> = Vec::new();
+    for nevra in install.iter().filter(|n| !is_key(n)) {
+        match index.find(nevra, false)?.first() {
+            None => missing.push(nevra),
+            Some(&first) if index.find(nevra, true)?.is_empty() => to_install.push(first),
+            Some(_) => {}
+        }
+    }
+    let mut to_erase: Vec<Sid> = Vec::new();
+    for nevra in erase.iter().filter(|n| !is_key(n)) {
+        to_erase.extend_from_slice(index.find(nevra, true)?);
+    }
+    let policy = Policy::load(settings, sack);
+    let auto = crate::sack::installed::auto_installed_names(settings)?;
+    let items = solve(sack, printer, &policy, &to_install, &to_erase, opts, &auto)?;
+    if !missing.is_empty() {
+        print_not_resolved(printer, &missing);
+        return Err(Error::code(Code::NoMatch));
+    }
+    let mut user_names: Vec<String> = Vec::new();
+    for &s in &to_install {
+        let name = sack.brief(s).0;
+        if !user_names.contains(&name) {
+            user_names.push(name);
+        }
+    }
+    Ok(Plan { items, user_names, ..Plan::default() })
+}
+
+/// tdnf's block for NEVRAs no enabled repo has (`pr_crit`: stdout, not
+/// with `-j`).
+fn print_not_resolved(printer: &Printer, missing: &[&str]) {
+    let mut s = String::from("The following packages could not be resolved:\n\n");
+    for m in missing {
+        s.push_str(m);
+        s.push('\n');
+    }
+    s.push_str(
+        "\nThe package(s) may have been moved out of the enabled repositories since the\n\
+         last time they were installed. You may be able to resolve this by enabling\n\
+         additional repositories.\n",
+    );
+    printer.data(&s);
+}
+
+/// Whether the name of `s` matches an exclude (tdnf's `TDNFAddGoal` skip).
+fn excluded(sack: &Sack, s: Sid) -> bool {
+    let ex = sack.excludes();
+    !ex.is_empty() && {
+        let name = sack.brief(s).0;
+        ex.iter().any(|p| p.matches(&name))
+    }
+}
+
+/// `TDNFSolv` with erasing allowed, no autoerase, no reinstall.
+fn solve(
+    sack: &mut Sack,
+    printer: &Printer,
+    policy: &Policy,
+    install: &[Sid],
+    erase: &[Sid],
+    opts: &GoalOptions,
+    auto: &HashSet<String>,
+) -> Result<Vec<PlanItem>> {
+    let mut extra = Job(0);
+    if opts.best {
+        extra = extra | Job::FORCEBEST;
+    }
+    if policy.clean_deps && !opts.no_autoremove {
+        extra = extra | Job::CLEANDEPS;
+    }
+    let mut jobs = Jobs::new();
+    let goal = install.iter().map(|&s| (Job::INSTALL, s)).chain(erase.iter().map(|&s| (Job::ERASE, s)));
+    for (how, s) in goal.filter(|&(_, s)| !excluded(sack, s)) {
+        jobs.solvable(how | extra, s);
+    }
+    for s in sack.installed_ids() {
+        if !auto.contains(&sack.brief(s).0) {
+            jobs.solvable(Job::USERINSTALLED | extra, s);
+        }
+    }
+    for s in sack.available_ids() {
+        if excluded(sack, s) {
+            jobs.solvable(Job::LOCK, s);
+        }
+    }
+    policy.add_jobs(sack, &mut jobs);
+    let protect = !policy.protected.is_empty();
+    if protect {
+        policy.add_protect_jobs(sack, printer, &mut jobs)?;
+    }
+    let skip = Skip { conflicts: opts.skip_conflicts, obsoletes: opts.skip_obsoletes, broken: opts.skip_broken };
+    let mut tries = 0;
+    loop {
+        let mut solver = solv::Solver::new(&sack.pool);
+        for (flag, on) in [
+            (SolverFlag::AllowUninstall, !protect),
+            (SolverFlag::BestObeyPolicy, true),
+            (SolverFlag::AllowVendorChange, true),
+            (SolverFlag::KeepOrphans, true),
+            (SolverFlag::YumObsoletes, true),
+            (SolverFlag::AllowDowngrade, true),
+            (SolverFlag::InstallAlsoUpdates, true),
+        ] {
+            solver.set_flag(flag, on);
+        }
+        if solver.solve_count(&jobs) > 0 {
+            report_problems(printer, &solver.problems(), skip)?;
+        }
+        let steps = solver.transaction().steps();
+        if protect {
+            policy.check_protected(sack, printer, &steps)?;
+        }
+        tries += 1;
+        if tries < 2 && !policy.installonly.is_empty() && policy.limit_jobs(sack, &steps, &mut jobs) {
+            continue;
+        }
+        return Ok(steps.iter().flat_map(|st| rows(sack, st)).collect());
+    }
+}
+
+/// The plan rows of one step, as [`super::solve`] lists them without
+/// reinstalls.
+fn rows(sack: &Sack, st: &Step) -> Vec<PlanItem> {
+    let kinds: &[PlanKind] = match st.kind {
+        StepKind::Install | StepKind::MultiInstall | StepKind::Obsoletes => &[PlanKind::Install],
+        StepKind::Upgrade => &[PlanKind::Upgrade],
+        StepKind::Downgrade => &[PlanKind::Downgrade],
+        StepKind::Erase => &[PlanKind::Erase],
+        StepKind::Obsoleted => &[PlanKind::Erase, PlanKind::Obsolete],
+        _ => &[],
+    };
+    kinds.iter().map(|&k| item(sack, st, k)).collect()
+}
+
+fn item(sack: &Sack, st: &Step, kind: PlanKind) -> PlanItem {
+    let s = st.solvable;
+    let info = sack.info(s);
+    let installing = !matches!(kind, PlanKind::Erase | PlanKind::Obsolete);
+    let location = installing.then(|| {
+        let x = sack.pool.solvable(s);
+        let (sum_kind, sum) = x.and_then(|x| x.lookup_checksum()).map(|(k, h)| (k.name().to_string(), h)).unwrap_or_default();
+        Location {
+            repo_id: info.repo.clone(),
+            href: x.and_then(|x| x.location()).unwrap_or_default(),
+            base: None,
+            checksum_kind: sum_kind,
+            checksum: sum,
+            size: info.download_size,
+            local: sack.local_path(s).map(std::path::Path::to_path_buf),
+        }
+    });
+    let replaces = if installing {
+        st.replaced.iter().filter_map(|&r| sack.hnum(r).map(|h| (h, sack.info(r).nevra()))).collect()
+    } else {
+        Vec::new()
+    };
+    PlanItem {
+        kind,
+        sid: s,
+        nevra: info.nevra(),
+        repo: info.repo.clone(),
+        name: info.name,
+        arch: info.arch,
+        epoch: info.epoch,
+        version: info.version,
+        release: info.release,
+        install_size: info.install_size,
+        download_size: info.download_size,
+        hnum: if installing { None } else { sack.hnum(s) },
+        replaces,
+        location,
+    }
+}
+
+#[cfg(test)]
+#[path = "nevras_tests.rs"]
+mod tests;
