@@ -11,6 +11,8 @@
 //!   checks they add.
 //! * [`solve`] — jobs, solver flags, problems, the installonly re-solve
 //!   and the plan built from the transaction.
+//! * [`nevras`] — exact NEVRAs to install and erase in one goal (history
+//!   undo/redo/rollback).
 //!
 //! Where the libsolv wrapper lacks `pool->considered` (tdnf disables
 //! excluded packages and those below a minversion with it), the packages
