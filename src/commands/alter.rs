@@ -85,8 +85,8 @@ fn flags(ctx: &Context<'_>) -> Flags {
 }
 
 /// Prints tdnf's per-element lines and rpm's warnings.
-struct CliReporter<'p> {
-    printer: &'p Printer,
+pub(super) struct CliReporter<'p> {
+    pub(super) printer: &'p Printer,
 }
 
 impl transaction::Reporter for CliReporter<'_> {

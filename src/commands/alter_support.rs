@@ -15,8 +15,17 @@ use crate::signature::{CheckOptions, InstallTrust, KeyImport, Keyring, OpenPgpPo
 use crate::transaction::Outcome;
 
 /// tdnf's instance lock (host path, not under the install root).
+/// Then, before anything is read from the rpmdb, an interrupted earlier
+/// transaction is completed from its journal (so the plan, and the
+/// history's `(unknown)` row for it, see the completed state).
 pub(super) fn lock(ctx: &Context<'_>) -> Result<crate::lock::InstanceLock> {
-    Ok(crate::lock::acquire_for(&ctx.settings, ctx.printer)?)
+    let lock = crate::lock::acquire_for(&ctx.settings, ctx.printer)?;
+    if !ctx.args.test_only {
+        let reporter = super::alter::CliReporter { printer: ctx.printer };
+        crate::transaction::recover(&ctx.settings.root, &dbpath_in_root(ctx), &reporter)
+            .map_err(|e| Error::new(Code::TransactionFailed, e.to_string()))?;
+    }
+    Ok(lock)
 }
 
 /// What the sack must hold: the rpmdb and the repos, for every action

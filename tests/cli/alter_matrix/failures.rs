@@ -61,7 +61,7 @@ fn wait_for_file_text(file: &Path, text: &str, limit: Duration) {
 fn a_second_run_waits_for_the_lock_then_proceeds() {
     let _g = guard();
     let ctx = base_ctx();
-    let mut holder = hold_lock();
+    let holder = hold_lock();
     // lock_timeout=2: the waiter gives up with 1605 and says who holds it.
     let out = ctx.run(&["-y", "--setopt=lock_timeout=2", "install", "spike-gamma"]);
     let pid = holder.0.id();
