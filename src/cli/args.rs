@@ -45,6 +45,7 @@ pub const LONG_OPTS: &[LongOpt] = opts![
     "installroot" Required 107 Some('i');
     "json" No 10 None;
     "noautoremove" No 11 None;
+    "nocmdlinegpgcheck" No 0 None;
     "nodeps" No 12 None;
     "nogpgcheck" No 13 None;
     "noplugins" No 0 None;

@@ -145,7 +145,13 @@ pub(super) fn check_signatures(ctx: &Context<'_>, plan: &Plan, files: &[Option<P
     for (item, file) in plan.items.iter().zip(files) {
         let (Some(file), Some(loc)) = (file, &item.location) else { continue };
         let repo = ctx.settings.repos.iter().find(|r| r.id == loc.repo_id);
-        let gpgcheck = !ctx.args.no_gpg_check && repo.map_or(ctx.settings.conf.gpgcheck, |r| r.gpgcheck);
+        // Command-line packages (`@cmdline`) follow [main] gpgcheck, checked
+        // against the rpm database's keys, unless --nocmdlinegpgcheck.
+        let gpgcheck = !ctx.args.no_gpg_check
+            && match repo {
+                Some(r) => r.gpgcheck,
+                None => ctx.settings.conf.gpgcheck && !ctx.args.has("nocmdlinegpgcheck"),
+            };
         let opts = CheckOptions {
             gpgcheck,
             skip_signature: ctx.args.has("skipsignature"),

@@ -149,3 +149,18 @@ fn the_binary_runs_inside_the_root_it_built() {
     assert!(qa(&ctx).iter().any(|n| n.starts_with("spike-gamma")), "{text}");
     assert_verifies(&ctx);
 }
+
+/// A local unsigned `.rpm` on the command line follows `[main] gpgcheck`
+/// (1510), unless `--nocmdlinegpgcheck` (tdnf's later option).
+#[test]
+fn local_unsigned_rpm_needs_nocmdlinegpgcheck() {
+    let ctx = signed_ctx();
+    let local = test_repo().join("spike-unsigned-1.0-1.noarch.rpm");
+    let path = local.display().to_string();
+    let out = ctx.run(&["-y", "install", &path]);
+    assert_eq!(out.code, 1510 & 0xff, "{}", out.snapshot(&ctx));
+    assert!(qa(&ctx).is_empty());
+    let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &path]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert_eq!(qa(&ctx), vec!["spike-unsigned-1.0-1.noarch".to_owned()]);
+}
