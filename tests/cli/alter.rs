@@ -164,3 +164,19 @@ fn local_unsigned_rpm_needs_nocmdlinegpgcheck() {
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     assert_eq!(qa(&ctx), vec!["spike-unsigned-1.0-1.noarch".to_owned()]);
 }
+
+/// Package refusals at install time, in text and with `-j` (one JSON error
+/// object): unsigned 1510, signed by a key the repo does not list 1514.
+#[test]
+fn package_refusals_in_text_and_json() {
+    let ctx = signed_ctx();
+    for (pkg, code) in [("spike-unsigned", 1510u32), ("spike-badsig", 1514)] {
+        let text = ctx.run(&["-y", "install", pkg]);
+        assert_eq!(text.code, (code & 0xff) as i32, "{}", text.snapshot(&ctx));
+        assert!(text.stderr.contains(&format!("Error({code}) : ")), "{}", text.snapshot(&ctx));
+        let json = ctx.run(&["-j", "-y", "install", pkg]);
+        assert_eq!(json.code, (code & 0xff) as i32, "{}", json.snapshot(&ctx));
+        assert_eq!(json.json()["Error"], code, "{}", json.snapshot(&ctx));
+        assert!(qa(&ctx).is_empty(), "{pkg} was installed");
+    }
+}
