@@ -60,6 +60,10 @@ pub const TDNF_VERSION: &str = "3.6.0";
 
 /// Run tdnf with `argv` (argv\[0\] included); returns the exit status.
 pub fn run(argv: &[String]) -> u8 {
+    // Modes of what we create (cache, history, rpmdb, installed files,
+    // scriptlets' files) never depend on the caller's umask: image builds
+    // often run with 077. rpm does the same for its transactions.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o022));
     // The engine's hidden test entry point (see `commands::engine`).
     if argv.get(1).is_some_and(|a| a == "__engine") {
         return commands::engine::main(&argv[2..]);

@@ -180,3 +180,39 @@ fn package_refusals_in_text_and_json() {
         assert!(qa(&ctx).is_empty(), "{pkg} was installed");
     }
 }
+
+/// Under umask 077 (image builds) the cache, the history database and the
+/// installed files still get their usual modes.
+#[test]
+fn modes_do_not_depend_on_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let ctx = signed_ctx();
+    let mut args: Vec<String> = vec!["-c".into(), ctx.conf.display().to_string(), "--installroot".into(), ctx.root.display().to_string()];
+    args.extend(["-y", "--setopt=keepcache=1", "install", "spike-gamma"].map(String::from));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("umask 077; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_tdnf"))
+        .args(&args)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).unwrap_or(0);
+    assert_eq!(mode(&ctx.root.join("var/lib/tdnf/history.db")), 0o644);
+    assert_eq!(mode(&ctx.root.join("var/lib/rpm/rpmdb.sqlite")), 0o644);
+    let cache = ctx.real_cache();
+    let mut stack = vec![cache.clone()];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read cache").flatten() {
+            let p = e.path();
+            let want = if p.is_dir() { 0o755 } else { 0o644 };
+            assert_eq!(mode(&p), want, "{}", p.display());
+            seen += 1;
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    assert!(seen > 3, "nothing in the cache at {}", cache.display());
+}
