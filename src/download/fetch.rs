@@ -88,30 +88,12 @@ impl Downloader {
     /// Download `urls[0]`, falling back to the next URL on failure, into
     /// `dest`, verified against `expect`.
     pub fn fetch(&self, urls: &[String], dest: &Path, expect: &Expect, opts: &NetOptions) -> Result<()> {
-        let mut last = Error::new(Code::BaseurlDoesNotExist, "no URL to download from");
-        for url in urls {
-            let attempts = opts.retries.clamp(1, 10);
-            for attempt in 1..=attempts {
-                match self.fetch_one(url, dest, expect, opts) {
-                    Ok(()) => return Ok(()),
-                    Err(Attempt::Final(e)) => {
-                        last = e;
-                        break;
-                    }
-                    Err(Attempt::Retry(e)) => {
-                        last = e;
-                        if attempt < attempts {
-                            std::thread::sleep(Duration::from_millis(200 * u64::from(attempt)));
-                        }
-                    }
-                }
-            }
-        }
-        Err(last)
+        let none = Error::new(Code::BaseurlDoesNotExist, "no URL to download from");
+        try_urls(urls, opts.retries, none, |url| self.fetch_one(url, dest, expect, opts))
     }
 
     fn fetch_one(&self, url: &str, dest: &Path, expect: &Expect, opts: &NetOptions) -> std::result::Result<(), Attempt> {
-        let part = part_path(dest);
+        let part = super::packages::part_path(dest);
         let result = self.download_to(url, &part, expect, opts).and_then(|()| {
             verify(&part, url, expect).map_err(Attempt::Final)?;
             fs_err::rename(&part, dest).map_err(|e| Attempt::Final(Error::io(dest.display(), e)))
@@ -172,15 +154,43 @@ impl Downloader {
     }
 }
 
-enum Attempt {
+/// How one attempt at one URL failed.
+pub(crate) enum Attempt {
+    /// Worth another try at the same URL.
     Retry(Error),
+    /// Move on to the next URL.
     Final(Error),
 }
 
-fn part_path(dest: &Path) -> PathBuf {
-    let mut name = dest.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".part");
-    dest.with_file_name(name)
+/// Try `urls` in order, each up to `retries` times (1 to 10) with a short
+/// growing pause, until `attempt` succeeds; the last error otherwise
+/// (`none` when there is no URL). Shared by metadata and package downloads.
+pub(crate) fn try_urls<T>(
+    urls: &[String],
+    retries: u32,
+    none: Error,
+    mut attempt: impl FnMut(&str) -> std::result::Result<T, Attempt>,
+) -> Result<T> {
+    let mut last = none;
+    let attempts = retries.clamp(1, 10);
+    for url in urls {
+        for n in 1..=attempts {
+            match attempt(url) {
+                Ok(v) => return Ok(v),
+                Err(Attempt::Final(e)) => {
+                    last = e;
+                    break;
+                }
+                Err(Attempt::Retry(e)) => {
+                    last = e;
+                    if n < attempts {
+                        std::thread::sleep(Duration::from_millis(200 * u64::from(n)));
+                    }
+                }
+            }
+        }
+    }
+    Err(last)
 }
 
 /// Check size and checksum of a downloaded file.

@@ -2,7 +2,6 @@
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::time::Duration;
 
 use repodata::Checksum;
 use repodata::verify::Hasher;
@@ -10,13 +9,9 @@ use repodata::verify::Hasher;
 use super::{ClientSource, FetchProgress, Fetched, PackageFetch, expected, part_path};
 use crate::error::{Code, Error, Result};
 
-/// How one attempt at one URL failed.
-enum Attempt {
-    /// Worth another try at the same URL (the `.part` is kept for a resume).
-    Retry(Error),
-    /// Move on to the next URL (the `.part` is removed).
-    Final(Error),
-}
+// `Attempt::Retry` keeps the `.part` for a resume at the same URL;
+// `Attempt::Final` removes it and moves on to the next URL.
+use crate::download::fetch::{Attempt, try_urls};
 
 type AttemptResult<T> = std::result::Result<T, Attempt>;
 
@@ -32,32 +27,18 @@ pub(super) fn fetch_one(clients: &dyn ClientSource, item: &PackageFetch, progres
     }
     let part = part_path(&item.dest);
     let mut wire = 0u64;
-    let mut last = Error::new(Code::BaseurlDoesNotExist, format!("{}: no URL to download from", item.name));
-    for url in &item.urls {
-        let attempts = item.net.retries.clamp(1, 10);
-        for attempt in 1..=attempts {
-            progress.start(&item.name, item.size);
-            match attempt_url(clients, url, item, &want, &part, progress, &mut wire) {
-                Ok(()) => {
-                    fs_err::rename(&part, &item.dest).map_err(|e| Error::io(item.dest.display(), e))?;
-                    progress.done(&item.name);
-                    return Ok(Fetched::Downloaded { bytes: wire });
-                }
-                Err(Attempt::Final(e)) => {
-                    let _ = fs_err::remove_file(&part);
-                    last = e;
-                    break;
-                }
-                Err(Attempt::Retry(e)) => {
-                    last = e;
-                    if attempt < attempts {
-                        std::thread::sleep(Duration::from_millis(200 * u64::from(attempt)));
-                    }
-                }
-            }
+    let none = Error::new(Code::BaseurlDoesNotExist, format!("{}: no URL to download from", item.name));
+    try_urls(&item.urls, item.net.retries, none, |url| {
+        progress.start(&item.name, item.size);
+        let r = attempt_url(clients, url, item, &want, &part, progress, &mut wire);
+        if matches!(r, Err(Attempt::Final(_))) {
+            let _ = fs_err::remove_file(&part);
         }
-    }
-    Err(last)
+        r
+    })?;
+    fs_err::rename(&part, &item.dest).map_err(|e| Error::io(item.dest.display(), e))?;
+    progress.done(&item.name);
+    Ok(Fetched::Downloaded { bytes: wire })
 }
 
 /// Whether `dest` holds the expected file; a wrong one is removed.
