@@ -11,15 +11,15 @@
 //!
 //! The solve mirrors [`super::solve::solve`] with install *and* erase jobs
 //! in one goal, which that function (one job kind per alter type) cannot
-//! take; the plan rows are built the same way.
+//! take; the plan rows come from the same [`super::solve::rows`].
 
 use std::collections::{HashMap, HashSet};
 
-use solv::{Job, Jobs, SolverFlag, Step, StepKind};
+use solv::{Job, Jobs, SolverFlag};
 
 use super::policy::Policy;
-use super::solve::{Skip, report_problems};
-use super::{GoalOptions, Location, Plan, PlanItem, PlanKind};
+use super::solve::{Skip, excluded, report_problems, rows};
+use super::{GoalOptions, Plan, PlanItem};
 use crate::config::Settings;
 use crate::error::{Code, Error, Result};
 use crate::output::Printer;
@@ -135,15 +135,6 @@ fn print_not_resolved(printer: &Printer, missing: &[&str]) {
     printer.data(&s);
 }
 
-/// Whether the name of `s` matches an exclude (tdnf's `TDNFAddGoal` skip).
-fn excluded(sack: &Sack, s: Sid) -> bool {
-    let ex = sack.excludes();
-    !ex.is_empty() && {
-        let name = sack.brief(s).0;
-        ex.iter().any(|p| p.matches(&name))
-    }
-}
-
 /// `TDNFSolv` with erasing allowed, no autoerase, no reinstall.
 fn solve(
     sack: &mut Sack,
@@ -207,61 +198,7 @@ fn solve(
         if tries < 2 && !policy.installonly.is_empty() && policy.limit_jobs(sack, &steps, &mut jobs) {
             continue;
         }
-        return Ok(steps.iter().flat_map(|st| rows(sack, st)).collect());
-    }
-}
-
-/// The plan rows of one step, as [`super::solve`] lists them without
-/// reinstalls.
-fn rows(sack: &Sack, st: &Step) -> Vec<PlanItem> {
-    let kinds: &[PlanKind] = match st.kind {
-        StepKind::Install | StepKind::MultiInstall | StepKind::Obsoletes => &[PlanKind::Install],
-        StepKind::Upgrade => &[PlanKind::Upgrade],
-        StepKind::Downgrade => &[PlanKind::Downgrade],
-        StepKind::Erase => &[PlanKind::Erase],
-        StepKind::Obsoleted => &[PlanKind::Erase, PlanKind::Obsolete],
-        _ => &[],
-    };
-    kinds.iter().map(|&k| item(sack, st, k)).collect()
-}
-
-fn item(sack: &Sack, st: &Step, kind: PlanKind) -> PlanItem {
-    let s = st.solvable;
-    let info = sack.info(s);
-    let installing = !matches!(kind, PlanKind::Erase | PlanKind::Obsolete);
-    let location = installing.then(|| {
-        let x = sack.pool.solvable(s);
-        let (sum_kind, sum) = x.and_then(|x| x.lookup_checksum()).map(|(k, h)| (k.name().to_string(), h)).unwrap_or_default();
-        Location {
-            repo_id: info.repo.clone(),
-            href: x.and_then(|x| x.location()).unwrap_or_default(),
-            base: None,
-            checksum_kind: sum_kind,
-            checksum: sum,
-            size: info.download_size,
-            local: sack.local_path(s).map(std::path::Path::to_path_buf),
-        }
-    });
-    let replaces = if installing {
-        st.replaced.iter().filter_map(|&r| sack.hnum(r).map(|h| (h, sack.info(r).nevra()))).collect()
-    } else {
-        Vec::new()
-    };
-    PlanItem {
-        kind,
-        sid: s,
-        nevra: info.nevra(),
-        repo: info.repo.clone(),
-        name: info.name,
-        arch: info.arch,
-        epoch: info.epoch,
-        version: info.version,
-        release: info.release,
-        install_size: info.install_size,
-        download_size: info.download_size,
-        hnum: if installing { None } else { sack.hnum(s) },
-        replaces,
-        location,
+        return Ok(rows(sack, &steps, false));
     }
 }
 

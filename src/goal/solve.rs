@@ -55,7 +55,7 @@ pub fn report_problems(printer: &Printer, problems: &[Problem], skip: Skip) -> R
 }
 
 /// Whether the name of `s` matches an exclude (tdnf's `TDNFAddGoal` skip).
-fn excluded(sack: &Sack, s: Sid) -> bool {
+pub(super) fn excluded(sack: &Sack, s: Sid) -> bool {
     if sack.excludes().is_empty() {
         return false;
     }
@@ -161,7 +161,7 @@ fn with_flags(jobs: &Jobs, flags: Job) -> Jobs {
 /// package is both removed and obsoleted; reinstalls (and "changed"
 /// packages) only for `reinstall` and distro-sync with
 /// `distrosync_reinstall_changed`, else they are dropped.
-fn rows(sack: &Sack, steps: &[Step], reinstall: bool) -> Vec<PlanItem> {
+pub(super) fn rows(sack: &Sack, steps: &[Step], reinstall: bool) -> Vec<PlanItem> {
     let mut out = Vec::new();
     for st in steps {
         let kinds: &[PlanKind] = match st.kind {
