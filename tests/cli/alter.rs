@@ -4,38 +4,7 @@
 
 use std::process::Command;
 
-use crate::support::{TestContext, test_repo};
-
-/// A context whose spike repo checks signatures with the repo's key.
-fn signed_ctx() -> TestContext {
-    let ctx = TestContext::new();
-    let key = test_repo().join("RPM-GPG-KEY-spike");
-    ctx.add_repo(
-        "spike",
-        &format!("file://{}", test_repo().display()),
-        &format!("gpgcheck=1\ngpgkey=file://{}", key.display()),
-    );
-    ctx
-}
-
-fn rpm(ctx: &TestContext, args: &[&str]) -> (bool, String) {
-    let out = Command::new("rpm")
-        .arg("--root")
-        .arg(&ctx.root)
-        .args(["--dbpath", "/var/lib/rpm"])
-        .args(args)
-        .output()
-        .expect("rpm");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
-}
-
-fn qa(ctx: &TestContext) -> Vec<String> {
-    let (ok, out) = rpm(ctx, &["-qa", "--qf", "%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n"]);
-    assert!(ok, "{out}");
-    let mut v: Vec<String> = out.lines().filter(|l| !l.starts_with("gpg-pubkey")).map(str::to_owned).collect();
-    v.sort();
-    v
-}
+use crate::support::{TestContext, qa, rpm, signed_ctx, test_repo};
 
 fn assert_verifies(ctx: &TestContext) {
     let (ok, out) = rpm(ctx, &["-Va", "--nodeps", "--nosignature"]);

@@ -19,19 +19,12 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub use crate::support::{qa, rpm, signed_ctx};
 use crate::support::{Output, TestContext, test_repo};
 
 /// Tests that hold or wait for the host-wide instance lock on purpose run
 /// one at a time.
 pub static LOCK_TESTS: Mutex<()> = Mutex::new(());
-
-/// A context whose spike repo checks signatures with the repo's key.
-pub fn signed_ctx() -> TestContext {
-    let ctx = TestContext::new();
-    let key = test_repo().join("RPM-GPG-KEY-spike");
-    ctx.add_repo("spike", &format!("file://{}", test_repo().display()), &format!("gpgcheck=1\ngpgkey=file://{}", key.display()));
-    ctx
-}
 
 /// A signed context with the base set (sh, filesystem, setup) installed by
 /// us, the key imported and the metadata cached: later runs print only
@@ -41,21 +34,6 @@ pub fn base_ctx() -> TestContext {
     let out = ctx.run(&["-y", "-q", "install", "spike-sh", "spike-filesystem", "spike-setup"]);
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     ctx
-}
-
-/// `rpm --root R --dbpath /var/lib/rpm ARGS`: (success, stdout + stderr).
-pub fn rpm(ctx: &TestContext, args: &[&str]) -> (bool, String) {
-    let out = Command::new("rpm").arg("--root").arg(&ctx.root).args(["--dbpath", "/var/lib/rpm"]).args(args).output().expect("rpm");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
-}
-
-/// What the real rpm says is installed (NEVRA, sorted, no gpg-pubkey).
-pub fn qa(ctx: &TestContext) -> Vec<String> {
-    let (ok, out) = rpm(ctx, &["-qa", "--qf", "%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n"]);
-    assert!(ok, "{out}");
-    let mut v: Vec<String> = out.lines().filter(|l| !l.starts_with("gpg-pubkey")).map(str::to_owned).collect();
-    v.sort();
-    v
 }
 
 /// What we say is installed (`-j list installed`), in the same form.

@@ -8,18 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::support::{TestContext, build_repo, simple_spec, test_repo};
-
-fn signed_ctx() -> TestContext {
-    let ctx = TestContext::new();
-    let key = test_repo().join("RPM-GPG-KEY-spike");
-    ctx.add_repo(
-        "spike",
-        &format!("file://{}", test_repo().display()),
-        &format!("gpgcheck=1\ngpgkey=file://{}", key.display()),
-    );
-    ctx
-}
+use crate::support::{TestContext, build_repo, signed_ctx, simple_spec};
 
 /// `rpm -qa` NEVRAs (keys left out), sorted.
 fn qa(ctx: &TestContext) -> BTreeSet<String> {

@@ -146,6 +146,30 @@ impl TestContext {
     }
 }
 
+/// A fresh context whose spike repo checks package signatures with the
+/// repo's key (`gpgcheck=1`, `gpgkey=` the spike key).
+pub fn signed_ctx() -> TestContext {
+    let ctx = TestContext::new();
+    let key = test_repo().join("RPM-GPG-KEY-spike");
+    ctx.add_repo("spike", &format!("file://{}", test_repo().display()), &format!("gpgcheck=1\ngpgkey=file://{}", key.display()));
+    ctx
+}
+
+/// `rpm --root R --dbpath /var/lib/rpm ARGS`: (success, stdout + stderr).
+pub fn rpm(ctx: &TestContext, args: &[&str]) -> (bool, String) {
+    let out = Command::new("rpm").arg("--root").arg(&ctx.root).args(["--dbpath", "/var/lib/rpm"]).args(args).output().expect("rpm");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+}
+
+/// What the real rpm says is installed (NEVRA, sorted, no gpg-pubkey).
+pub fn qa(ctx: &TestContext) -> Vec<String> {
+    let (ok, out) = rpm(ctx, &["-qa", "--qf", "%{NAME}-%{VERSION}-%{RELEASE}.%{ARCH}\n"]);
+    assert!(ok, "{out}");
+    let mut v: Vec<String> = out.lines().filter(|l| !l.starts_with("gpg-pubkey")).map(str::to_owned).collect();
+    v.sort();
+    v
+}
+
 /// Run the binary with exactly `args`.
 pub fn run_bin(args: &[String]) -> Output {
     let out = Command::new(env!("CARGO_BIN_EXE_tdnf"))
