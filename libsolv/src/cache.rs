@@ -173,3 +173,48 @@ impl Pool {
         Ok(true)
     }
 }
+
+/// A position in the pool's string space, from [`Pool::string_mark`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StringMark(i32);
+
+/// The string order of a pool, kept beside a `.solv` file.
+///
+/// libsolv hashes a relation as `name + 7·evr` over string ids. A `.solv`
+/// file stores its strings sorted, and reading one appends its new strings
+/// in that order: every version string (they start with digits) gets a
+/// smaller id than every name, the hash values crowd into a band narrower
+/// than the number of relations, and reading a 70,000-package repo spends
+/// most of its time in probe chains hundreds long (measured: 437 probes per
+/// relation on average). Interning the strings in the order the repo first
+/// added them (interleaved, as the XML gives them) before reading the
+/// `.solv` restores the spread of a fresh load (1.2 probes): the ids differ,
+/// the content of the pool does not.
+impl Pool {
+    /// The current end of the string space.
+    pub fn string_mark(&self) -> StringMark {
+        StringMark(self.nstrings())
+    }
+
+    /// The strings added since `mark`, in id order, each followed by a NUL.
+    pub fn strings_since(&self, mark: StringMark) -> Vec<u8> {
+        let mut out = Vec::new();
+        for id in mark.0.max(1)..self.nstrings() {
+            // SAFETY: id is below nstrings; the string lives in the pool.
+            let s = unsafe { std::ffi::CStr::from_ptr(ffi::pool_id2str(self.as_ptr(), id)) };
+            out.extend_from_slice(s.to_bytes_with_nul());
+        }
+        out
+    }
+
+    /// Interns each NUL-terminated string of `blob` in order (a trailing
+    /// piece without NUL is ignored). Only ids change: the pool holds the
+    /// same strings as it would without this.
+    pub fn intern_strings(&mut self, blob: &[u8]) {
+        for s in blob.split_inclusive(|&b| b == 0).filter(|s| s.last() == Some(&0)) {
+            let s = &s[..s.len() - 1];
+            // SAFETY: valid pool; `s` is `len` readable bytes, copied in.
+            unsafe { ffi::pool_strn2id(self.as_ptr(), s.as_ptr().cast(), s.len() as u32, 1) };
+        }
+    }
+}

@@ -44,6 +44,7 @@ mod transaction;
 mod writer;
 
 pub use attr::{Attr, ChecksumAttr, ChecksumKind, DepKind, FileKind};
+pub use cache::StringMark;
 pub use ids::{DepId, Id, RelFlags, RepoId, RichOp, SolvableId, StringId};
 pub use jobs::{Job, Jobs};
 pub use pool::Pool;

@@ -114,7 +114,7 @@ fn steps(plan: &Plan, files: &[Option<PathBuf>]) -> Vec<Step> {
         .items
         .iter()
         .zip(files)
-        .filter(|(item, _)| needs_file(item))
+        .filter(|(item, _)| needs_file(item) && !super::alter_source::is_source(item))
         .filter_map(|(item, file)| {
             let rpm = file.clone()?;
             Some(Step::Install { rpm, replaces: item.replaces.iter().map(|(h, _)| *h).collect() })
@@ -129,7 +129,12 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
     let needs = super::alter_support::needs(ctx, action);
     let mut sack = ctx.load_sack(needs)?;
     let opts = super::alter_support::goal_options(ctx);
-    let specs: Vec<String> = ctx.args.command_args().to_vec();
+    let specs = if matches!(action, Action::Install | Action::Reinstall) {
+        let net = ctx.net_for(&crate::config::RepoConf::new(crate::download::cmdline::CMDLINE_REPO));
+        crate::download::cmdline::fetch_remote_rpms(&ctx.downloader, &ctx.settings.cachedir, &net, ctx.args.command_args())?
+    } else {
+        ctx.args.command_args().to_vec()
+    };
     let plan = crate::goal::resolve(&mut sack, &ctx.settings, ctx.printer, action, &specs, &opts)?;
     let printer = ctx.printer;
     if !plan.already_installed.is_empty() && !ctx.args.test_only && !ctx.args.download_only {
@@ -170,16 +175,15 @@ pub(super) fn execute(
         return Ok(0);
     }
     super::alter_support::check_signatures(ctx, plan, &files.paths)?;
+    let tid = now_tid();
+    if !ctx.args.test_only {
+        // tdnf unpacks source packages while it fills the transaction.
+        super::alter_source::install_sources(ctx, plan, &files.paths, tid)?;
+    }
 
     let dbpath = super::alter_support::dbpath_in_root(ctx);
     let mut history = if ctx.args.test_only { None } else { Some(super::alter_support::history_begin(ctx)?) };
-    let ts = TransactionSet {
-        root: ctx.settings.root.clone(),
-        dbpath,
-        steps: steps(plan, &files.paths),
-        flags: flags(ctx),
-        tid: now_tid(),
-    };
+    let ts = TransactionSet { root: ctx.settings.root.clone(), dbpath, steps: steps(plan, &files.paths), flags: flags(ctx), tid };
     printer.info("Testing transaction\n");
     let reporter = CliReporter { printer };
     if !ts.flags.test {

@@ -58,6 +58,8 @@ pub(super) fn goal_options(ctx: &Context<'_>) -> GoalOptions {
         skip_obsoletes: a.has("skipobsoletes"),
         no_autoremove: a.no_autoremove,
         security: active.then_some(filter),
+        source: a.source,
+        build_deps: a.build_deps,
     }
 }
 

@@ -8,6 +8,7 @@ use crate::output::Printer;
 use crate::output::views;
 
 mod alter;
+mod alter_source;
 mod alter_support;
 mod check;
 mod clean;

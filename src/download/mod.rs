@@ -3,6 +3,7 @@
 //! is put in place; [`packages`] fetches the packages of a transaction
 //! in parallel, resumable.
 
+pub mod cmdline;
 pub mod fetch;
 pub mod packages;
 pub mod tls;

@@ -11,6 +11,8 @@
 //!   checks they add.
 //! * [`solve`] — jobs, solver flags, problems, the installonly re-solve
 //!   and the plan built from the transaction.
+//! * [`source`] — `install --source` (no-deps rows of source packages)
+//!   and `install --builddeps` (their requires as install specs).
 //! * [`nevras`] — exact NEVRAs to install and erase in one goal (history
 //!   undo/redo/rollback).
 //!
@@ -23,6 +25,7 @@
 pub mod nevras;
 pub mod policy;
 pub mod solve;
+pub mod source;
 pub mod specs;
 
 use std::path::PathBuf;
@@ -67,6 +70,11 @@ pub struct GoalOptions {
     /// `--security`/`--sec-severity`/`--reboot-required` (for `update`; the
     /// sack needs `updateinfo` loaded).
     pub security: Option<AdvisoryFilter>,
+    /// `--source`: install source packages (local `.src.rpm` files, repo
+    /// packages of arch `src`) without dependencies ([`source`]).
+    pub source: bool,
+    /// `--builddeps`: install the requires of the named source packages.
+    pub build_deps: bool,
 }
 
 /// What happens to one package (tdnf's plan headings).
@@ -225,6 +233,11 @@ pub fn resolve(
     };
     if goal.ids.is_empty() && !alter.is_all() {
         plan.goal_empty = true;
+        return Ok(plan);
+    }
+    if opts.source && !opts.build_deps && goal.alter == Some(specs::Alter::Install) {
+        // tdnf's `TDNFGoalNoDeps`: the packages as they are, nothing solved.
+        plan.items = source::rows(sack, &goal.ids);
         return Ok(plan);
     }
     plan.items = solve::solve(sack, printer, &policy, goal.alter, &goal.ids, opts, &auto)?;

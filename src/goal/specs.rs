@@ -111,9 +111,17 @@ pub fn prepare(
 ) -> Result<Goal> {
     let mut p = Prep { sack, printer, policy, opts, goal: Goal { alter: Some(alter), ..Goal::default() } };
     if matches!(alter, Alter::Install | Alter::Reinstall) {
-        let files = local_files(printer, specs)?;
+        let files = local_files(printer, specs, opts, &mut p.goal.not_resolved)?;
         let ids = p.sack.add_cmdline_rpms(&files)?;
         p.goal.ids.extend(ids);
+    }
+    if alter == Alter::Install && opts.build_deps {
+        super::source::build_deps(&mut p, specs)?;
+        return Ok(p.goal);
+    }
+    if alter == Alter::Install && opts.source {
+        super::source::source_specs(&mut p, specs)?;
+        return Ok(p.goal);
     }
     match alter {
         Alter::DowngradeAll => {
@@ -160,15 +168,21 @@ pub fn prepare(
 }
 
 /// The local files among the specs (`*.rpm` paths and `file://` URLs).
-/// A source rpm is refused (1622) as tdnf does without `--source`; a
-/// remote URL must have been downloaded by the caller first (1622).
-fn local_files(printer: &Printer, specs: &[String]) -> Result<Vec<PathBuf>> {
+/// A source rpm is refused (1622) as tdnf does without `--source` or
+/// `--builddeps`, a binary one with them; a remote URL must have been
+/// downloaded by the caller first (1622).
+fn local_files(printer: &Printer, specs: &[String], opts: &GoalOptions, missing: &mut Vec<String>) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
+    let source = opts.source || opts.build_deps;
     for spec in specs.iter().filter(|s| s.ends_with(".rpm")) {
-        if spec.ends_with(".src.rpm") {
+        if spec.ends_with(".src.rpm") && !source {
             printer.err(&format!(
                 "package '{spec}' appears to be a source rpm - use --source to install, or --builddeps to install its build depenfdencies\n"
             ));
+            return Err(Error::code(Code::Einval));
+        }
+        if !spec.ends_with(".src.rpm") && source {
+            printer.err(&format!("package '{spec}' appears not to be a source rpm but --source or --builddeps was used\n"));
             return Err(Error::code(Code::Einval));
         }
         let path = if let Some(p) = spec.strip_prefix("file://") {
@@ -182,24 +196,32 @@ fn local_files(printer: &Printer, specs: &[String]) -> Result<Vec<PathBuf>> {
             if spec.starts_with("file://") {
                 return Err(Error::io(path.display(), std::io::Error::from(std::io::ErrorKind::NotFound)));
             }
-            continue;
+            // tdnf skips a missing path silently ("Nothing to do", exit
+            // 0); a typo in an image build should fail: no match (1011),
+            // or a not-resolved spec with --skip-broken.
+            if opts.skip_broken {
+                missing.push(spec.clone());
+                continue;
+            }
+            printer.err(&format!("{spec}: no such package file\n"));
+            return Err(Error::code(Code::NoMatch));
         }
         out.push(path.canonicalize().map_err(|e| Error::io(path.display(), e))?);
     }
     Ok(out)
 }
 
-struct Prep<'a> {
-    sack: &'a mut Sack,
-    printer: &'a Printer,
+pub(super) struct Prep<'a> {
+    pub(super) sack: &'a mut Sack,
+    pub(super) printer: &'a Printer,
     policy: &'a Policy,
-    opts: &'a GoalOptions,
-    goal: Goal,
+    pub(super) opts: &'a GoalOptions,
+    pub(super) goal: Goal,
 }
 
 impl Prep<'_> {
     /// tdnf's `TDNFPrepareSinglePkg`.
-    fn single(&mut self, spec: &str, alter: Alter) -> Result<()> {
+    pub(super) fn single(&mut self, spec: &str, alter: Alter) -> Result<()> {
         if find(self.sack, spec, None).is_empty() {
             if self.opts.skip_broken {
                 self.goal.not_resolved.push(spec.to_string());

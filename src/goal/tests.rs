@@ -336,8 +336,8 @@ fn local_rpm_in_cmdline_repo_install_and_reinstall() {
     let plan = w2.run(Action::Reinstall, &[&path], &no()).expect("reinstall");
     assert_eq!(rows(&plan), ["Reinstall loc-1.0-1.noarch"]);
     assert_eq!(plan.items[0].replaces, [(1, "loc-1.0-1.noarch".to_string())]);
-    // A source rpm is refused, a missing file ignored (tdnf).
+    // A source rpm is refused; a missing file is no match (tdnf ignores it).
     assert_eq!(code(w.run(Action::Install, &["x.src.rpm"], &no())), Code::Einval);
     assert!(Path::new("/nonexistent/none.rpm").symlink_metadata().is_err());
-    assert_eq!(code(w.run(Action::Install, &["/nonexistent/none.rpm"], &no())), Code::NothingToDo);
+    assert_eq!(code(w.run(Action::Install, &["/nonexistent/none.rpm"], &no())), Code::NoMatch);
 }

@@ -161,11 +161,13 @@ fn new_repo(pool: &mut Pool, synced: &SyncedRepo) -> RepoId {
 }
 
 fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &SyncedRepo, filelists: bool) -> Result<RepoId> {
+    let mark = pool.string_mark();
     // A cache with file lists serves a command that needs only primary too.
     if !filelists && synced.record("filelists").is_some() {
         let (full, key) = solv_cache_path(synced, true);
         if full.is_file() {
             let id = new_repo(pool, synced);
+            super::string_order::prime(pool, &full, &key);
             match pool.read_solv(id, &full, &key) {
                 Ok(true) => return Ok(id),
                 Ok(false) => {}
@@ -180,6 +182,7 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
     let (cache_path, key) = solv_cache_path(synced, filelists);
     let mut id = new_repo(pool, synced);
     if cache_path.is_file() {
+        super::string_order::prime(pool, &cache_path, &key);
         match pool.read_solv(id, &cache_path, &key) {
             Ok(true) => return Ok(id),
             Ok(false) => {}
@@ -223,7 +226,9 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
             }
         w.finish();
     }
-    write_cache(pool, id, &cache_path, &key, printer);
+    if write_cache(pool, id, &cache_path, &key, printer) {
+        super::string_order::record(pool, mark, &cache_path, &key);
+    }
     Ok(id)
 }
 
@@ -250,23 +255,19 @@ fn load_dir_repo(pool: &mut Pool, conf: &crate::config::RepoConf, dir: &std::pat
 }
 
 /// Best effort: a read-only cache directory must not fail the command.
-fn write_cache(pool: &Pool, id: RepoId, path: &std::path::Path, key: &[u8], printer: &Printer) {
+/// Whether the cache was stored.
+fn write_cache(pool: &Pool, id: RepoId, path: &std::path::Path, key: &[u8], printer: &Printer) -> bool {
     if let Some(dir) = path.parent()
         && fs_err::create_dir_all(dir).is_err() {
-            return;
+            return false;
         }
     let tmp = path.with_extension("solv.tmp");
-    match pool.write_repo(id, &tmp, key) {
-        Ok(()) => {
-            if let Err(e) = fs_err::rename(&tmp, path) {
-                printer.verbose(&format!("cannot store {}: {e}\n", path.display()));
-            }
-        }
-        Err(e) => {
-            let _ = fs_err::remove_file(&tmp);
-            printer.verbose(&format!("cannot store {}: {e}\n", path.display()));
-        }
+    let stored = pool.write_repo(id, &tmp, key).map_err(|e| e.to_string()).and_then(|()| fs_err::rename(&tmp, path).map_err(|e| e.to_string()));
+    if let Err(e) = &stored {
+        let _ = fs_err::remove_file(&tmp);
+        printer.verbose(&format!("cannot store {}: {e}\n", path.display()));
     }
+    stored.is_ok()
 }
 
 fn load_updateinfo(dl: &Downloader, synced: &SyncedRepo, out: &mut Vec<repodata::updateinfo::Advisory>) -> Result<()> {

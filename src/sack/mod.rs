@@ -9,6 +9,7 @@ pub mod cmdline;
 pub mod deps;
 pub mod installed;
 pub mod load;
+mod string_order;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;

@@ -185,3 +185,18 @@ fn modes_do_not_depend_on_the_umask() {
     }
     assert!(seen > 3, "nothing in the cache at {}", cache.display());
 }
+
+/// A local package path that does not exist is no match (1011), not
+/// tdnf's silent "Nothing to do"; `--skip-broken` skips it.
+#[test]
+fn missing_local_rpm_is_no_match() {
+    let ctx = signed_ctx();
+    let out = ctx.run(&["-y", "install", "/nonexistent/x-1.0-1.noarch.rpm"]);
+    assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
+    assert!(out.stderr.contains("/nonexistent/x-1.0-1.noarch.rpm: no such package file"), "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["-y", "reinstall", "/nonexistent/x-1.0-1.noarch.rpm"]);
+    assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
+    let out = ctx.run(&["-y", "--skip-broken", "install", "/nonexistent/x-1.0-1.noarch.rpm", "spike-gamma"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(qa(&ctx).iter().any(|n| n.starts_with("spike-gamma-")), "{}", out.snapshot(&ctx));
+}

@@ -21,5 +21,6 @@ mod remote;
 mod repolist;
 mod reposync;
 mod signatures;
+mod source;
 mod static_bin;
 mod updateinfo;

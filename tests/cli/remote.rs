@@ -143,3 +143,24 @@ fn mirrorlist_and_metalink() {
         assert_eq!(out.code, expect, "{}", out.snapshot(&ctx));
     }
 }
+
+/// A package URL on the command line is downloaded into the cache's
+/// `@cmdline/rpms/` and installed from there (tdnf's
+/// `TDNFDownloadPackageToCache`); a URL that is not there fails cleanly.
+#[test]
+fn install_from_a_package_url() {
+    let srv = server::serve(test_repo(), Faults::default());
+    let ctx = TestContext::new();
+    let url = format!("{}/spike-unsigned-1.0-1.noarch.rpm", srv.url(false));
+    let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &url]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert_eq!(crate::support::qa(&ctx), vec!["spike-unsigned-1.0-1.noarch".to_owned()]);
+    assert!(ctx.real_cache().join("@cmdline/rpms/spike-unsigned-1.0-1.noarch.rpm").is_file());
+    assert!(srv.log.lock().unwrap().iter().any(|p| p == "/spike-unsigned-1.0-1.noarch.rpm"));
+
+    let missing = format!("{}/no-such-1.0-1.noarch.rpm", srv.url(false));
+    let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &missing]);
+    assert_ne!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(out.stderr.contains("404"), "{}", out.snapshot(&ctx));
+    assert!(!ctx.real_cache().join("@cmdline/rpms/no-such-1.0-1.noarch.rpm").exists());
+}

@@ -154,7 +154,9 @@ impl PayloadReader {
     pub fn new(file: &RpmFile) -> Result<PayloadReader, PayloadError> {
         let files =
             file_entries(&file.header).map_err(|what| PayloadError::BadFileList { path: file.path.clone(), what })?;
-        let by_path = files.iter().enumerate().map(|(i, f)| (f.path.clone(), i)).collect();
+        // Source packages list bare names (`foo.spec`, DIRNAMES `""`): key
+        // the header's paths as the archive names are normalised.
+        let by_path = files.iter().enumerate().map(|(i, f)| (cpio::normalise(f.path.as_bytes()), i)).collect();
         let inner = Counting { inner: open_decompressor(file)?, pos: 0 };
         Ok(PayloadReader {
             path: file.path.clone(),
