@@ -142,7 +142,6 @@ pub(super) fn run_check_local(ctx: &mut Context<'_>) -> Result<u8> {
     }
     ctx.printer.info(&format!("Found {} packages\n", ids.len()));
     pool.addfileprovides();
-    pool.createwhatprovides();
     let mut jobs = Jobs::new();
     for s in ids {
         jobs.solvable(Job::INSTALL, s);

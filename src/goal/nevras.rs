@@ -9,16 +9,15 @@
 //! selects the installed packages that match it. `gpg-pubkey-*` entries are
 //! never packages to resolve.
 //!
-//! The solve mirrors [`super::solve::solve`] with install *and* erase jobs
-//! in one goal, which that function (one job kind per alter type) cannot
-//! take; the plan rows come from the same [`super::solve::rows`].
+//! The solve is [`super::solve::solve_request`], the one every alter
+//! command uses, given install *and* erase jobs in one goal.
 
 use std::collections::{HashMap, HashSet};
 
-use solv::{Job, Jobs, SolverFlag};
+use solv::{Job, Jobs};
 
 use super::policy::Policy;
-use super::solve::{Skip, excluded, report_problems, rows};
+use super::solve::{Request, excluded, solve_request};
 use super::{GoalOptions, Plan, PlanItem};
 use crate::config::Settings;
 use crate::error::{Code, Error, Result};
@@ -145,61 +144,13 @@ fn solve(
     opts: &GoalOptions,
     auto: &HashSet<String>,
 ) -> Result<Vec<PlanItem>> {
-    let mut extra = Job(0);
-    if opts.best {
-        extra = extra | Job::FORCEBEST;
-    }
-    if policy.clean_deps && !opts.no_autoremove {
-        extra = extra | Job::CLEANDEPS;
-    }
     let mut jobs = Jobs::new();
     let goal = install.iter().map(|&s| (Job::INSTALL, s)).chain(erase.iter().map(|&s| (Job::ERASE, s)));
     for (how, s) in goal.filter(|&(_, s)| !excluded(sack, s)) {
-        jobs.solvable(how | extra, s);
+        jobs.solvable(how, s);
     }
-    for s in sack.installed_ids() {
-        if !auto.contains(&sack.brief(s).0) {
-            jobs.solvable(Job::USERINSTALLED | extra, s);
-        }
-    }
-    for s in sack.available_ids() {
-        if excluded(sack, s) {
-            jobs.solvable(Job::LOCK, s);
-        }
-    }
-    policy.add_jobs(sack, &mut jobs);
-    let protect = !policy.protected.is_empty();
-    if protect {
-        policy.add_protect_jobs(sack, printer, &mut jobs)?;
-    }
-    let skip = Skip { conflicts: opts.skip_conflicts, obsoletes: opts.skip_obsoletes, broken: opts.skip_broken };
-    let mut tries = 0;
-    loop {
-        let mut solver = solv::Solver::new(&sack.pool);
-        for (flag, on) in [
-            (SolverFlag::AllowUninstall, !protect),
-            (SolverFlag::BestObeyPolicy, true),
-            (SolverFlag::AllowVendorChange, true),
-            (SolverFlag::KeepOrphans, true),
-            (SolverFlag::YumObsoletes, true),
-            (SolverFlag::AllowDowngrade, true),
-            (SolverFlag::InstallAlsoUpdates, true),
-        ] {
-            solver.set_flag(flag, on);
-        }
-        if solver.solve_count(&jobs) > 0 {
-            report_problems(printer, &solver.problems(), skip)?;
-        }
-        let steps = solver.transaction().steps();
-        if protect {
-            policy.check_protected(sack, printer, &steps)?;
-        }
-        tries += 1;
-        if tries < 2 && !policy.installonly.is_empty() && policy.limit_jobs(sack, &steps, &mut jobs) {
-            continue;
-        }
-        return Ok(rows(sack, &steps, false));
-    }
+    let request = Request { jobs, allow_erasing: true, clean: policy.clean_deps && !opts.no_autoremove, reinstall: false };
+    solve_request(sack, printer, policy, request, opts, auto)
 }
 
 #[cfg(test)]

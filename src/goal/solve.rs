@@ -88,7 +88,46 @@ pub(super) fn solve(
             }
         }
     }
-    let allow_erasing = opts.allow_erasing || alter.is_erase();
+    let request = Request {
+        jobs,
+        allow_erasing: opts.allow_erasing || alter.is_erase(),
+        clean: (policy.clean_deps && !opts.no_autoremove) || alter == Alter::AutoErase,
+        reinstall: alter == Alter::Reinstall || (alter == Alter::DistroSync && policy.reinstall_changed),
+    };
+    solve_request(sack, printer, policy, request, opts, auto)
+}
+
+/// One solve's goal jobs and how to treat them.
+pub(super) struct Request {
+    /// The goal: install/erase/update/distupgrade jobs (excludes already
+    /// left out).
+    pub jobs: Jobs,
+    /// Removals may resolve the goal: the user-installed packages are
+    /// marked so and, unless packages are protected, uninstalling is
+    /// allowed.
+    pub allow_erasing: bool,
+    /// `SOLVER_CLEANDEPS` on every job (clean_requirements_on_remove,
+    /// autoremove).
+    pub clean: bool,
+    /// Reinstall steps become plan rows (reinstall, distro-sync with
+    /// `distrosync_reinstall_changed`).
+    pub reinstall: bool,
+}
+
+/// tdnf's `TDNFSolv` for any goal: the user-installed marks, `--best` and
+/// clean-deps flags, locks for excluded packages, the policy's jobs
+/// (locks.d, minversions, installonly, multilib, protected), the solve,
+/// problems (1301, after `--skip*`), the protected check (1030), the
+/// installonly re-solve, and the plan rows.
+pub(super) fn solve_request(
+    sack: &mut Sack,
+    printer: &Printer,
+    policy: &Policy,
+    request: Request,
+    opts: &GoalOptions,
+    auto: &HashSet<String>,
+) -> Result<Vec<PlanItem>> {
+    let Request { mut jobs, allow_erasing, clean, reinstall } = request;
     if allow_erasing {
         for s in sack.installed_ids() {
             if !auto.contains(&sack.brief(s).0) {
@@ -96,7 +135,6 @@ pub(super) fn solve(
             }
         }
     }
-    let clean = (policy.clean_deps && !opts.no_autoremove) || alter == Alter::AutoErase;
     let mut extra = Job(0);
     if opts.best {
         extra = extra | Job::FORCEBEST;
@@ -117,7 +155,6 @@ pub(super) fn solve(
         policy.add_protect_jobs(sack, printer, &mut jobs)?;
     }
     let skip = Skip { conflicts: opts.skip_conflicts, obsoletes: opts.skip_obsoletes, broken: opts.skip_broken };
-    let reinstall = alter == Alter::Reinstall || (alter == Alter::DistroSync && policy.reinstall_changed);
     let mut tries = 0;
     loop {
         let mut solver = solv::Solver::new(&sack.pool);

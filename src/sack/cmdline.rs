@@ -48,7 +48,6 @@ impl Sack {
             self.local_paths.insert(*s, path.clone());
         }
         self.pool.addfileprovides();
-        self.pool.createwhatprovides();
         Ok(ids)
     }
 }

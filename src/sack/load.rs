@@ -71,7 +71,6 @@ pub(super) fn load(
         }
     }
     pool.addfileprovides();
-    pool.createwhatprovides();
     let excludes = settings.excludes.iter().filter_map(|e| glob::Pattern::new(e).ok()).collect();
     Ok(Sack { pool, system, repos: loaded, excludes, changelogs, advisories, hnums, cmdline: None, local_paths: HashMap::new(), arch: settings.arch.clone() })
 }
@@ -174,6 +173,7 @@ fn load_repo(pool: &mut Pool, dl: &Downloader, printer: &Printer, synced: &Synce
                 // Broken: drop it so it is not tried again.
                 Err(_) => {
                     let _ = fs_err::remove_file(&full);
+                    super::string_order::forget(&full);
                 }
             }
             pool.remove_repo(id);
@@ -336,7 +336,6 @@ pub fn from_packages(
         loaded.push(LoadedRepo { id: rid, base_urls: Vec::new(), synced: None });
     }
     pool.addfileprovides();
-    pool.createwhatprovides();
     let excludes = excludes.iter().filter_map(|e| glob::Pattern::new(e).ok()).collect();
     Sack {
         pool,

@@ -29,6 +29,11 @@ pub(super) fn prime(pool: &mut Pool, solv: &Path, key: &[u8]) {
     }
 }
 
+/// `solv` is gone: its sidecar goes too.
+pub(super) fn forget(solv: &Path) {
+    let _ = fs_err::remove_file(sidecar(solv));
+}
+
 /// After writing `solv`: record the strings added since `mark` (best
 /// effort, written atomically like the cache itself).
 pub(super) fn record(pool: &Pool, mark: StringMark, solv: &Path, key: &[u8]) {
