@@ -18,7 +18,13 @@ use crate::transaction::Outcome;
 /// Then, before anything is read from the rpmdb, an interrupted earlier
 /// transaction is completed from its journal (so the plan, and the
 /// history's `(unknown)` row for it, see the completed state).
+/// A missing `--installroot` is created first (0755), as dnf does: image
+/// builds name a fresh directory (tdnf fails on it later, inside rpm).
 pub(super) fn lock(ctx: &Context<'_>) -> Result<crate::lock::InstanceLock> {
+    let root = &ctx.settings.root;
+    if !root.exists() {
+        fs_err::create_dir_all(root).map_err(|e| Error::io(root.display(), e))?;
+    }
     let lock = crate::lock::acquire_for(&ctx.settings, ctx.printer)?;
     if !ctx.args.test_only {
         let reporter = super::alter::CliReporter { printer: ctx.printer };

@@ -200,3 +200,17 @@ fn missing_local_rpm_is_no_match() {
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     assert!(qa(&ctx).iter().any(|n| n.starts_with("spike-gamma-")), "{}", out.snapshot(&ctx));
 }
+
+/// An `--installroot` that does not exist yet is created by an alter
+/// command (image builds name a fresh directory).
+#[test]
+fn a_missing_installroot_is_created() {
+    let ctx = signed_ctx();
+    let fresh = ctx.dir.join("fresh-root");
+    let root = fresh.display().to_string();
+    let conf = ctx.conf.display().to_string();
+    let out = crate::support::run_bin(&["-c", &conf, "--installroot", &root, "--releasever", "1", "-y", "install", "spike-gamma"].map(String::from));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let rpm = std::process::Command::new("rpm").args(["--root", &root, "--dbpath", "/var/lib/rpm", "-q", "spike-gamma"]).output().expect("rpm");
+    assert!(rpm.status.success(), "{}", String::from_utf8_lossy(&rpm.stdout));
+}
