@@ -39,16 +39,33 @@ pub(crate) fn nevra_evr(h: &Header) -> (String, String) {
     (format!("{}-{evr}{arch}", s(RPMTAG_NAME)), evr)
 }
 
+/// What the transaction reads of any header, installed or new: names,
+/// the file list with its digest algorithm, and the triggers.
+pub(crate) struct Decoded {
+    pub name: String,
+    pub nevra: String,
+    pub evr: String,
+    pub files: Vec<FileEntry>,
+    pub algo: u32,
+    pub triggers: Vec<Trigger>,
+    pub file_triggers: Vec<FileTrigger>,
+}
+
+/// Decode `h`; a malformed file list or trigger table is
+/// [`TxError::FileList`] naming the package.
+pub(crate) fn decode(h: &Header) -> Result<Decoded, TxError> {
+    let (nevra, evr) = nevra_evr(h);
+    let bad = |what: String| TxError::FileList { name: nevra.clone(), what };
+    let files = file_entries(h).map_err(bad)?;
+    let triggers = triggers(h).map_err(bad)?;
+    let file_triggers = file_triggers(h).map_err(bad)?;
+    Ok(Decoded { name: super::header_name(h), nevra, evr, files, algo: digest_algo(h), triggers, file_triggers })
+}
+
 impl DbPkg {
     /// Decode what the transaction needs of an installed header.
     pub(crate) fn new(hnum: u32, header: Header) -> Result<DbPkg, TxError> {
-        let name = super::header_name(&header);
-        let (nevra, evr) = nevra_evr(&header);
-        let bad = |what: String| TxError::FileList { name: nevra.clone(), what };
-        let files = file_entries(&header).map_err(bad)?;
-        let triggers = triggers(&header).map_err(bad)?;
-        let file_triggers = file_triggers(&header).map_err(bad)?;
-        let algo = digest_algo(&header);
+        let Decoded { name, nevra, evr, files, algo, triggers, file_triggers } = decode(&header)?;
         Ok(DbPkg { hnum, header, name, nevra, evr, files, algo, triggers, file_triggers })
     }
 

@@ -7,16 +7,16 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::db::{DbState, nevra_evr};
+use super::db::{DbState, Decoded, decode, nevra_evr};
 use super::diskspace::{self, FileAction, FileSpace, SpaceElement, SpaceError};
 use super::fileplan::{self, EraseAction, FilePlan, Incoming, Installed, RootDisk};
-use super::scriptlet::trigger::{FileTrigger, Trigger, file_triggers, triggers};
+use super::scriptlet::trigger::{FileTrigger, Trigger};
 use super::scriptlet::{self, Kind};
 use super::set::{Step, TransactionSet};
-use super::{TxError, header_name};
+use super::TxError;
 use crate::fsroot::Root;
 use crate::rpm::file::RpmFile;
-use crate::rpm::filelist::{FileEntry, digest_algo, file_entries};
+use crate::rpm::filelist::FileEntry;
 use crate::rpm::payload::verify_digests;
 use crate::rpm::tags::{RPMTAG_ARCH, RPMTAG_OS};
 
@@ -75,25 +75,10 @@ pub(crate) fn host_arch() -> String {
 
 fn open_new(rpm: &PathBuf, replaces: &[u32]) -> Result<NewPkg, TxError> {
     let file = RpmFile::open(rpm).map_err(|source| TxError::Open { source })?;
-    let h = &file.header;
-    let (nevra, evr) = nevra_evr(h);
-    verify_digests(&file).map_err(|source| TxError::Digest { name: nevra.clone(), source })?;
-    let bad = |what: String| TxError::FileList { name: nevra.clone(), what };
-    let files = file_entries(h).map_err(bad)?;
-    let trig = triggers(h).map_err(bad)?;
-    let ftrig = file_triggers(h).map_err(bad)?;
-    Ok(NewPkg {
-        rpm_path: rpm.clone(),
-        name: header_name(h),
-        evr,
-        algo: digest_algo(h),
-        files,
-        triggers: trig,
-        file_triggers: ftrig,
-        replaces: replaces.to_vec(),
-        nevra,
-        file,
-    })
+    let (nevra, _) = nevra_evr(&file.header);
+    verify_digests(&file).map_err(|source| TxError::Digest { name: nevra, source })?;
+    let Decoded { name, nevra, evr, files, algo, triggers, file_triggers } = decode(&file.header)?;
+    Ok(NewPkg { rpm_path: rpm.clone(), file, name, nevra, evr, files, algo, triggers, file_triggers, replaces: replaces.to_vec() })
 }
 
 /// rpm's problems of one package that need no file plan.
