@@ -1,14 +1,15 @@
 //! The string-order sidecar of a `.solv` cache (`<cache>.strings`): the
 //! strings a repo added to the pool when it was loaded from XML and that
-//! its relations use (names and versions), in a fixed pseudo-random order, so that a warm load can intern them first
-//! and libsolv's relation hash (`name + 7·evr` over string ids) sees ids
-//! spread evenly over the whole string space (see the string-order
-//! methods of [`solv::Pool`] for why). The order the XML gives is not
-//! enough: version strings are shared by many packages and arrive early,
-//! so they still crowd into a band (measured on the 70k synthetic repo:
-//! 268 probes per relation in XML order, 437 in the `.solv` file's sorted
-//! order, 1.2 shuffled). A pure performance hint: a missing, stale or
-//! unreadable sidecar only makes the load slower, never different.
+//! its relations use (names and versions), in a fixed pseudo-random order,
+//! so that a warm load can intern them first and libsolv's relation hash
+//! (`name + 7·evr` over string ids) sees ids spread evenly over the string
+//! space (see the string-order methods of [`solv::Pool`] for why). The
+//! order the XML gives is not enough: version strings are shared by many
+//! packages and arrive early, so they still crowd into a band (measured on
+//! the 70k synthetic repo: 268 probes per relation in XML order, 437 in the
+//! `.solv` file's use-count order, 1.2 shuffled). A pure performance hint:
+//! a missing, stale or unreadable sidecar only makes the load slower, never
+//! different.
 
 use std::path::{Path, PathBuf};
 
