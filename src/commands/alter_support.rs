@@ -93,12 +93,19 @@ pub(super) fn download(ctx: &Context<'_>, plan: &Plan) -> Result<Files> {
     let mut cached = Vec::new();
     let mut fetches = Vec::new();
     let downloaddir = ctx.args.download_dir.as_ref().map(PathBuf::from);
+    let cmdline_cache = ctx.settings.cachedir.join(crate::download::cmdline::CMDLINE_REPO).canonicalize().ok();
     for item in &plan.items {
         let Some(loc) = item.location.as_ref().filter(|_| needs_file(item)) else {
             out.push(None);
             continue;
         };
         if let Some(local) = &loc.local {
+            // A package URL downloaded into the cache goes with the others
+            // when keepcache is off (tdnf: "only when file is actually in
+            // cache dir").
+            if cmdline_cache.as_ref().is_some_and(|c| local.starts_with(c)) {
+                cached.push(local.clone());
+            }
             out.push(Some(local.clone()));
             continue;
         }

@@ -155,8 +155,12 @@ fn install_from_a_package_url() {
     let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &url]);
     assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
     assert_eq!(crate::support::qa(&ctx), vec!["spike-unsigned-1.0-1.noarch".to_owned()]);
-    assert!(ctx.real_cache().join("@cmdline/rpms/spike-unsigned-1.0-1.noarch.rpm").is_file());
     assert!(srv.log.lock().unwrap().iter().any(|p| p == "/spike-unsigned-1.0-1.noarch.rpm"));
+    // keepcache is off: the downloaded package goes after the transaction.
+    assert!(!ctx.real_cache().join("@cmdline/rpms/spike-unsigned-1.0-1.noarch.rpm").exists());
+    let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "--setopt=keepcache=1", "reinstall", &url]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(ctx.real_cache().join("@cmdline/rpms/spike-unsigned-1.0-1.noarch.rpm").is_file());
 
     let missing = format!("{}/no-such-1.0-1.noarch.rpm", srv.url(false));
     let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &missing]);
