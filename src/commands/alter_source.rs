@@ -5,9 +5,10 @@
 //! (the first file flagged `RPMFILE_SPECFILE`, else the first `*.spec`
 //! name) lands in `%_specdir`, every other file in `%_sourcedir`, both
 //! under the install root; `%_topdir`, `%_sourcedir` and `%_specdir` are
-//! made first (rpm's `rpmMkdirs`), 0755. Files keep the header's modes and
-//! mtimes and belong to the invoking user (root), not to the header's
-//! owners. An existing file is replaced (rpm's `FA_CREATE`).
+//! made first (rpm's `rpmMkdirs`), 0755. Files keep the header's modes,
+//! mtimes and owners (looked up in the root; an unknown one is root with
+//! rpm's warning, as rpm 4.18's `rpmfilesStat` does). An existing file is
+//! replaced (rpm's `FA_CREATE`).
 //!
 //! The macros: `--rpmdefine` values of `_topdir`, `_sourcedir` and
 //! `_specdir` (`%{_topdir}` and `%{getenv:HOME}` expanded in them), else
@@ -98,8 +99,6 @@ pub(super) fn install_one(root: &Root, file: &std::path::Path, dirs: &SourceDirs
     for (i, f) in entries.iter_mut().enumerate() {
         let dir = if i == spec { &dirs.specdir } else { &dirs.sourcedir };
         f.path = format!("{}/{}", dir.trim_end_matches('/'), base(&f.path));
-        f.user = "root".into();
-        f.group = "root".into();
     }
     for d in [&dirs.topdir, &dirs.sourcedir, &dirs.specdir] {
         root.mkdir_all(d, 0o755).map_err(|e| fail(e.to_string()))?;
