@@ -129,9 +129,14 @@ fn alter(ctx: &mut Context<'_>, action: Action) -> Result<u8> {
     let needs = super::alter_support::needs(ctx, action);
     let mut sack = ctx.load_sack(needs)?;
     let opts = super::alter_support::goal_options(ctx);
+    let keep = ctx.settings.conf.keepcache || ctx.args.download_only;
+    let mut fetched = crate::download::cmdline::Fetched { paths: Vec::new(), keep };
     let specs = if matches!(action, Action::Install | Action::Reinstall) {
+        let source = action == Action::Install && (opts.source || opts.build_deps);
+        crate::goal::specs::check_rpm_kinds(ctx.printer, ctx.args.command_args(), source)?;
         let net = ctx.net_for(&crate::config::RepoConf::new(crate::download::cmdline::CMDLINE_REPO));
-        crate::download::cmdline::fetch_remote_rpms(&ctx.downloader, &ctx.settings.cachedir, &net, ctx.args.command_args())?
+        let dl = &ctx.downloader;
+        crate::download::cmdline::fetch_remote_rpms(dl, &ctx.settings.cachedir, &net, ctx.args.command_args(), &mut fetched.paths)?
     } else {
         ctx.args.command_args().to_vec()
     };

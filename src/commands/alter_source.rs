@@ -4,11 +4,13 @@
 //! scriptlets, no file plan against installed packages. The spec file
 //! (the first file flagged `RPMFILE_SPECFILE`, else the first `*.spec`
 //! name) lands in `%_specdir`, every other file in `%_sourcedir`, both
-//! under the install root; `%_topdir`, `%_sourcedir` and `%_specdir` are
-//! made first (rpm's `rpmMkdirs`), 0755. Files keep the header's modes,
-//! mtimes and owners (looked up in the root; an unknown one is root with
-//! rpm's warning, as rpm 4.18's `rpmfilesStat` does). An existing file is
-//! replaced (rpm's `FA_CREATE`).
+//! under the install root; `%_sourcedir` and `%_specdir` are made when
+//! missing, 0755 (rpm makes the parents of the files it writes). Files keep
+//! the header's modes, mtimes and owners; an unknown owner is root with
+//! rpm's warning (`rpmfilesStat`). The owners are looked up in the install
+//! root's passwd/group, where the files land; rpm 4.18 unpacks a source
+//! package without entering the root, so it reads the host's. An existing
+//! file is replaced (rpm's `FA_CREATE`).
 //!
 //! The macros: `--rpmdefine` values of `_topdir`, `_sourcedir` and
 //! `_specdir` (`%{_topdir}` and `%{getenv:HOME}` expanded in them), else
@@ -100,7 +102,8 @@ pub(super) fn install_one(root: &Root, file: &std::path::Path, dirs: &SourceDirs
         let dir = if i == spec { &dirs.specdir } else { &dirs.sourcedir };
         f.path = format!("{}/{}", dir.trim_end_matches('/'), base(&f.path));
     }
-    for d in [&dirs.topdir, &dirs.sourcedir, &dirs.specdir] {
+    // rpm makes the parents of the files it writes (0755), nothing else.
+    for d in [&dirs.sourcedir, &dirs.specdir] {
         root.mkdir_all(d, 0o755).map_err(|e| fail(e.to_string()))?;
     }
     let actions = vec![Action::Create; entries.len()];

@@ -25,7 +25,16 @@ pub fn is_remote(spec: &str) -> bool {
 /// The specs with every remote `*.rpm` URL replaced by the path it was
 /// downloaded to; other specs unchanged. A file already in the cache
 /// from an earlier run is fetched again: a URL has no checksum to trust.
-pub fn fetch_remote_rpms(dl: &Downloader, cachedir: &Path, net: &NetOptions, specs: &[String]) -> Result<Vec<String>> {
+///
+/// `fetched` gets each file written, also when a later one fails, so the
+/// caller can remove them again (see [`Fetched`]).
+pub fn fetch_remote_rpms(
+    dl: &Downloader,
+    cachedir: &Path,
+    net: &NetOptions,
+    specs: &[String],
+    fetched: &mut Vec<PathBuf>,
+) -> Result<Vec<String>> {
     let dir = cachedir.join(CMDLINE_REPO).join("rpms");
     specs
         .iter()
@@ -35,17 +44,45 @@ pub fn fetch_remote_rpms(dl: &Downloader, cachedir: &Path, net: &NetOptions, spe
             }
             let dest = dest_for(&dir, spec)?;
             let expect = Expect { max_size: Some(MAX_CMDLINE_RPM), ..Expect::default() };
-            dl.fetch(std::slice::from_ref(spec), &dest, &expect, net)?;
+            dl.fetch(&[lower_scheme(spec)], &dest, &expect, net)?;
+            fetched.push(dest.clone());
             Ok(dest.display().to_string())
         })
         .collect()
 }
 
-/// `<dir>/<last path segment of url>`, query and fragment cut off; a name
-/// that could leave `dir` is refused.
+/// The scheme in lower case (tdnf compares it without case; our client
+/// takes only `http`/`https` as written so).
+fn lower_scheme(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => format!("{}://{rest}", scheme.to_ascii_lowercase()),
+        None => url.to_owned(),
+    }
+}
+
+/// Files downloaded for the command line, removed when dropped unless
+/// kept (`keepcache`, `--downloadonly`): an aborted or failed run leaves
+/// none behind; after a transaction they went with the other downloads.
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub paths: Vec<PathBuf>,
+    pub keep: bool,
+}
+
+impl Drop for Fetched {
+    fn drop(&mut self) {
+        if !self.keep {
+            for p in &self.paths {
+                let _ = fs_err::remove_file(p);
+            }
+        }
+    }
+}
+
+/// `<dir>/<last path segment of url>`; a name that could leave `dir` is
+/// refused.
 fn dest_for(dir: &Path, url: &str) -> Result<PathBuf> {
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    let name = path.rsplit('/').next().unwrap_or_default();
+    let name = url.rsplit('/').next().unwrap_or_default();
     if name.is_empty() || name == "." || name == ".." || !name.ends_with(".rpm") {
         return Err(Error::new(Code::UrlInvalid, format!("{url}: no package file name in the URL")));
     }
@@ -69,7 +106,8 @@ mod tests {
     #[test]
     fn destination_is_the_last_segment() {
         let d = Path::new("/c/@cmdline/rpms");
-        assert_eq!(dest_for(d, "http://h/a/b/x-1.0-1.x86_64.rpm?sig=1").unwrap(), d.join("x-1.0-1.x86_64.rpm"));
+        assert_eq!(dest_for(d, "http://h/a/b/x-1.0-1.x86_64.rpm").unwrap(), d.join("x-1.0-1.x86_64.rpm"));
+        assert_eq!(lower_scheme("HTTPS://Host/X.rpm"), "https://Host/X.rpm");
         assert!(dest_for(d, "http://h/a/").is_err());
         assert!(dest_for(d, "http://h/..").is_err());
     }

@@ -78,16 +78,30 @@ pub(super) fn build_deps(p: &mut Prep<'_>, specs: &[String]) -> Result<()> {
 pub(super) fn source_specs(p: &mut Prep<'_>, specs: &[String]) -> Result<()> {
     for spec in specs.iter().filter(|s| !s.ends_with(".rpm")) {
         let found = find_source(p.sack, spec);
-        let Some(best) = best_of(p.sack, &found) else {
+        if found.is_empty() {
             if p.opts.skip_broken {
                 p.goal.not_resolved.push(spec.clone());
                 continue;
             }
             p.printer.err(&format!("{spec} package not found or not installed\n"));
             return Err(Error::code(Code::NoMatch));
-        };
-        if !p.goal.ids.contains(&best) {
-            p.goal.ids.push(best);
+        }
+        // A glob names several packages: the best source package of each
+        // name (tdnf expands globs to names first).
+        let mut names: Vec<String> = Vec::new();
+        for &s in &found {
+            let n = p.sack.brief(s).0;
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+        for name in names {
+            let same: Vec<Sid> = found.iter().copied().filter(|&s| p.sack.brief(s).0 == name).collect();
+            if let Some(best) = best_of(p.sack, &same)
+                && !p.goal.ids.contains(&best)
+            {
+                p.goal.ids.push(best);
+            }
         }
     }
     Ok(())

@@ -111,7 +111,8 @@ pub fn prepare(
 ) -> Result<Goal> {
     let mut p = Prep { sack, printer, policy, opts, goal: Goal { alter: Some(alter), ..Goal::default() } };
     if matches!(alter, Alter::Install | Alter::Reinstall) {
-        let files = local_files(printer, specs, opts, &mut p.goal.not_resolved)?;
+        let source = alter == Alter::Install && (opts.source || opts.build_deps);
+        let files = local_files(printer, specs, source, opts, &mut p.goal.not_resolved)?;
         let ids = p.sack.add_cmdline_rpms(&files)?;
         p.goal.ids.extend(ids);
     }
@@ -171,9 +172,10 @@ pub fn prepare(
 /// A source rpm is refused (1622) as tdnf does without `--source` or
 /// `--builddeps`, a binary one with them; a remote URL must have been
 /// downloaded by the caller first (1622).
-fn local_files(printer: &Printer, specs: &[String], opts: &GoalOptions, missing: &mut Vec<String>) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    let source = opts.source || opts.build_deps;
+/// tdnf's check of the `*.rpm` specs before anything is read or
+/// downloaded: a source rpm needs `source` (`--source`/`--builddeps`,
+/// install only), a binary one must not have it (1622 either way).
+pub fn check_rpm_kinds(printer: &Printer, specs: &[String], source: bool) -> Result<()> {
     for spec in specs.iter().filter(|s| s.ends_with(".rpm")) {
         if spec.ends_with(".src.rpm") && !source {
             printer.err(&format!(
@@ -185,6 +187,14 @@ fn local_files(printer: &Printer, specs: &[String], opts: &GoalOptions, missing:
             printer.err(&format!("package '{spec}' appears not to be a source rpm but --source or --builddeps was used\n"));
             return Err(Error::code(Code::Einval));
         }
+    }
+    Ok(())
+}
+
+fn local_files(printer: &Printer, specs: &[String], source: bool, opts: &GoalOptions, missing: &mut Vec<String>) -> Result<Vec<PathBuf>> {
+    check_rpm_kinds(printer, specs, source)?;
+    let mut out = Vec::new();
+    for spec in specs.iter().filter(|s| s.ends_with(".rpm")) {
         let path = if let Some(p) = spec.strip_prefix("file://") {
             PathBuf::from(p)
         } else if spec.contains("://") {

@@ -164,7 +164,20 @@ fn install_from_a_package_url() {
 
     let missing = format!("{}/no-such-1.0-1.noarch.rpm", srv.url(false));
     let out = ctx.run(&["-y", "--nocmdlinegpgcheck", "install", &missing]);
-    assert_ne!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert_eq!(out.code, 1622 & 0xff, "{}", out.snapshot(&ctx));
     assert!(out.stderr.contains("404"), "{}", out.snapshot(&ctx));
     assert!(!ctx.real_cache().join("@cmdline/rpms/no-such-1.0-1.noarch.rpm").exists());
+
+    // The scheme is taken without case, as tdnf does; answering no leaves
+    // no download behind (keepcache is off).
+    let upper = url.replacen("http://", "HTTP://", 1);
+    let out = ctx.run(&["--assumeno", "--nocmdlinegpgcheck", "reinstall", &upper]);
+    assert_eq!(out.code, 1032 & 0xff, "{}", out.snapshot(&ctx));
+    assert!(!ctx.real_cache().join("@cmdline/rpms/spike-unsigned-1.0-1.noarch.rpm").exists());
+
+    // A source rpm URL without --source is refused before it is fetched.
+    let before = srv.log.lock().unwrap().len();
+    let out = ctx.run(&["-y", "install", &format!("{}/x-1.0-1.src.rpm", srv.url(false))]);
+    assert_eq!(out.code, 1622 & 0xff, "{}", out.snapshot(&ctx));
+    assert_eq!(srv.log.lock().unwrap().len(), before, "nothing requested");
 }

@@ -27,7 +27,7 @@ fn fixture() -> &'static (PathBuf, PathBuf) {
         lock.lock().expect("lock");
         let dir = tmp.join("source-fixture");
         let srpm = dir.join("rpmbuild/SRPMS/srcfoo-2.1-3.src.rpm");
-        let marker = dir.join("done");
+        let marker = dir.join("done-2");
         if marker.is_file() {
             return (dir.join("repo"), srpm);
         }
@@ -48,7 +48,19 @@ fn fixture() -> &'static (PathBuf, PathBuf) {
             .output()
             .expect("rpmbuild");
         assert!(out.status.success(), "rpmbuild -bs: {}", String::from_utf8_lossy(&out.stderr));
+        // A second source package, for globs.
+        let bar = top.join("SPECS/srcbar.spec");
+        std::fs::write(&bar, SRC_SPEC.replace("srcfoo", "srcbar").replace("Version: 2.1", "Version: 0.9")).expect("write spec");
+        let out = Command::new("rpmbuild")
+            .arg("--define")
+            .arg(format!("_topdir {}", top.display()))
+            .args(["--quiet", "-bs"])
+            .arg(&bar)
+            .output()
+            .expect("rpmbuild");
+        assert!(out.status.success(), "rpmbuild -bs: {}", String::from_utf8_lossy(&out.stderr));
         std::fs::copy(&srpm, repo.join("srcfoo-2.1-3.src.rpm")).expect("copy");
+        std::fs::copy(top.join("SRPMS/srcbar-0.9-3.src.rpm"), repo.join("srcbar-0.9-3.src.rpm")).expect("copy");
         let out = Command::new("createrepo_c").arg("--quiet").arg(&repo).output().expect("createrepo_c");
         assert!(out.status.success(), "createrepo_c: {}", String::from_utf8_lossy(&out.stderr));
         std::fs::write(&marker, "").expect("marker");
@@ -66,9 +78,9 @@ fn srpm() -> String {
     fixture().1.display().to_string()
 }
 
-/// Every entry under `dir`: relative path → (mode, mtime for files,
+/// Every entry under `dir`: relative path → (mode, uid, gid, mtime for files,
 /// content).
-fn tree(dir: &Path) -> BTreeMap<String, (u32, i64, Vec<u8>)> {
+fn tree(dir: &Path) -> BTreeMap<String, (u32, u32, u32, i64, Vec<u8>)> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -77,10 +89,10 @@ fn tree(dir: &Path) -> BTreeMap<String, (u32, i64, Vec<u8>)> {
             let m = std::fs::symlink_metadata(&p).expect("lstat");
             let rel = p.strip_prefix(dir).expect("prefix").display().to_string();
             if m.is_dir() {
-                out.insert(rel, (m.mode(), 0, Vec::new()));
+                out.insert(rel, (m.mode(), m.uid(), m.gid(), 0, Vec::new()));
                 stack.push(p);
             } else {
-                out.insert(rel, (m.mode(), m.mtime(), std::fs::read(&p).expect("read")));
+                out.insert(rel, (m.mode(), m.uid(), m.gid(), m.mtime(), std::fs::read(&p).expect("read")));
             }
         }
     }
@@ -88,7 +100,7 @@ fn tree(dir: &Path) -> BTreeMap<String, (u32, i64, Vec<u8>)> {
 }
 
 /// What the real rpm unpacks from `srpm` with `defines`, in a twin root.
-fn rpm_twin(defines: &[&str], topdir: &str) -> BTreeMap<String, (u32, i64, Vec<u8>)> {
+fn rpm_twin(defines: &[&str], topdir: &str) -> BTreeMap<String, (u32, u32, u32, i64, Vec<u8>)> {
     let twin = tempfile::tempdir().expect("tempdir");
     let mut cmd = Command::new("rpm");
     cmd.arg("--root").arg(twin.path()).args(["--dbpath", "/var/lib/rpm"]);
@@ -185,6 +197,33 @@ fn source_by_name_takes_the_repo_source_package_into_home_rpmbuild() {
     // A binary package is no source package.
     let out = ctx.run(&["-y", "install", "--source", "buildtool"]);
     assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
+}
+
+/// A glob names several source packages: each one is unpacked (tdnf
+/// expands the glob to names first).
+#[test]
+fn source_with_a_glob_takes_every_matching_name() {
+    let ctx = ctx();
+    let out = ctx.run(&["-y", "--rpmdefine", "_topdir /build", "install", "--source", "src*"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    for spec in ["srcfoo.spec", "srcbar.spec"] {
+        assert!(ctx.root.join("build/SPECS").join(spec).is_file(), "{spec}: {}", out.snapshot(&ctx));
+    }
+    // --testonly unpacks nothing.
+    let ctx = self::ctx();
+    let out = ctx.run(&["-y", "--testonly", "--rpmdefine", "_topdir /build", "install", "--source", "srcfoo"]);
+    assert_eq!(out.code, 0, "{}", out.snapshot(&ctx));
+    assert!(!ctx.root.join("build").exists(), "{}", out.snapshot(&ctx));
+}
+
+/// Source rpms are for `install` only; `reinstall` refuses them as tdnf's
+/// reinstall has no source path.
+#[test]
+fn reinstall_refuses_a_source_rpm() {
+    let ctx = ctx();
+    let out = ctx.run(&["-y", "--nogpgcheck", "reinstall", "--source", &srpm()]);
+    assert_eq!(out.code, 1622 & 0xff, "{}", out.snapshot(&ctx));
+    assert!(out.stderr.contains("appears to be a source rpm"), "{}", out.snapshot(&ctx));
 }
 
 #[test]
