@@ -168,10 +168,6 @@ pub fn prepare(
     Ok(p.goal)
 }
 
-/// The local files among the specs (`*.rpm` paths and `file://` URLs).
-/// A source rpm is refused (1622) as tdnf does without `--source` or
-/// `--builddeps`, a binary one with them; a remote URL must have been
-/// downloaded by the caller first (1622).
 /// tdnf's check of the `*.rpm` specs before anything is read or
 /// downloaded: a source rpm needs `source` (`--source`/`--builddeps`,
 /// install only), a binary one must not have it (1622 either way).
@@ -191,6 +187,10 @@ pub fn check_rpm_kinds(printer: &Printer, specs: &[String], source: bool) -> Res
     Ok(())
 }
 
+/// The local files among the specs (`*.rpm` paths and `file://` URLs).
+/// A source rpm is refused (1622) as tdnf does without `--source` or
+/// `--builddeps`, a binary one with them; a remote URL must have been
+/// downloaded by the caller first (1622).
 fn local_files(printer: &Printer, specs: &[String], source: bool, opts: &GoalOptions, missing: &mut Vec<String>) -> Result<Vec<PathBuf>> {
     check_rpm_kinds(printer, specs, source)?;
     let mut out = Vec::new();
