@@ -40,25 +40,11 @@ fn fixture() -> &'static (PathBuf, PathBuf) {
         std::fs::set_permissions(top.join("SOURCES/run.sh"), std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let spec = top.join("SPECS/srcfoo.spec");
         std::fs::write(&spec, SRC_SPEC).expect("write spec");
-        let out = Command::new("rpmbuild")
-            .arg("--define")
-            .arg(format!("_topdir {}", top.display()))
-            .args(["--quiet", "-bs"])
-            .arg(&spec)
-            .output()
-            .expect("rpmbuild");
-        assert!(out.status.success(), "rpmbuild -bs: {}", String::from_utf8_lossy(&out.stderr));
+        rpmbuild_bs(&top, &spec);
         // A second source package, for globs.
         let bar = top.join("SPECS/srcbar.spec");
         std::fs::write(&bar, SRC_SPEC.replace("srcfoo", "srcbar").replace("Version: 2.1", "Version: 0.9")).expect("write spec");
-        let out = Command::new("rpmbuild")
-            .arg("--define")
-            .arg(format!("_topdir {}", top.display()))
-            .args(["--quiet", "-bs"])
-            .arg(&bar)
-            .output()
-            .expect("rpmbuild");
-        assert!(out.status.success(), "rpmbuild -bs: {}", String::from_utf8_lossy(&out.stderr));
+        rpmbuild_bs(&top, &bar);
         std::fs::copy(&srpm, repo.join("srcfoo-2.1-3.src.rpm")).expect("copy");
         std::fs::copy(top.join("SRPMS/srcbar-0.9-3.src.rpm"), repo.join("srcbar-0.9-3.src.rpm")).expect("copy");
         let out = Command::new("createrepo_c").arg("--quiet").arg(&repo).output().expect("createrepo_c");
@@ -66,6 +52,18 @@ fn fixture() -> &'static (PathBuf, PathBuf) {
         std::fs::write(&marker, "").expect("marker");
         (repo, srpm)
     })
+}
+
+/// `rpmbuild -bs SPEC` with `_topdir` = `top`.
+fn rpmbuild_bs(top: &Path, spec: &Path) {
+    let out = Command::new("rpmbuild")
+        .arg("--define")
+        .arg(format!("_topdir {}", top.display()))
+        .args(["--quiet", "-bs"])
+        .arg(spec)
+        .output()
+        .expect("rpmbuild");
+    assert!(out.status.success(), "rpmbuild -bs: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn ctx() -> TestContext {
