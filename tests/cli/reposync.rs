@@ -4,27 +4,10 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::support::server::{self, Faults};
 use crate::support::{Output, TestContext, build_repo, simple_spec, test_repo};
-
-/// Run the binary in `cwd` with the context's config and root.
-fn run_in(ctx: &TestContext, cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_tdnf"))
-        .args(["-c", &ctx.conf.display().to_string(), "--installroot", &ctx.root.display().to_string()])
-        .args(args)
-        .current_dir(cwd)
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run tdnf");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn workdir(ctx: &TestContext) -> PathBuf {
     let w = ctx.dir.join("work");
@@ -64,11 +47,11 @@ fn ok(out: &Output, ctx: &TestContext) {
 fn syncs_every_package_into_cwd_and_reuses_them() {
     let ctx = TestContext::new().with_spike_repo();
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["reposync"]);
+    let out = ctx.run_in(Some(&w), &["reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &w.join("spike"), |_| true);
     assert!(!w.join("spike/repodata").exists(), "metadata only with --download-metadata");
-    let again = run_in(&ctx, &w, &["reposync"]);
+    let again = ctx.run_in(Some(&w), &["reposync"]);
     ok(&again, &ctx);
     assert!(again.stdout.contains("spike-alpha package already downloaded"), "{}", again.snapshot(&ctx));
 }
@@ -80,12 +63,12 @@ fn download_path_norepopath_and_http() {
     ctx.add_repo("web", &srv.url(false), "");
     let w = workdir(&ctx);
     // Relative to the working directory, with a trailing slash.
-    let out = run_in(&ctx, &w, &["--download-path=dl/", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--download-path=dl/", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &w.join("dl/web"), |_| true);
     assert!(srv.log.lock().unwrap().iter().any(|p| p == "/spike-kernel-5.1.0-1.x86_64.rpm"));
     let flat = ctx.dir.join("flat");
-    let out = run_in(&ctx, &w, &["--download-path", &flat.display().to_string(), "--norepopath", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--download-path", &flat.display().to_string(), "--norepopath", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &flat, |_| true);
 }
@@ -101,7 +84,7 @@ fn conflicting_options_fail_before_any_sync() {
         (&["--source", "--arch", "x86_64", "reposync"], "cannot use the source option with arch"),
     ];
     for (args, msg) in cases {
-        let out = run_in(&ctx, &w, args);
+        let out = ctx.run_in(Some(&w), args);
         assert_eq!(out.code, 1622 & 0xff, "{args:?}: {}", out.snapshot(&ctx));
         assert_eq!(out.stdout, format!("{msg}\n"), "{args:?}");
         assert!(out.stderr.contains("Error(1622)"), "{}", out.snapshot(&ctx));
@@ -109,7 +92,7 @@ fn conflicting_options_fail_before_any_sync() {
     assert!(rpms(&w.join("spike")).is_empty() && !w.join("spike").exists());
     assert!(!ctx.real_cache().join("spike").exists(), "no metadata was synced");
     // Two repos without --norepopath: one directory each.
-    let out = run_in(&ctx, &w, &["--arch", "x86_64", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--arch", "x86_64", "reposync"]);
     ok(&out, &ctx);
     assert_eq!(rpms(&w.join("spike")), rpms(&w.join("second")));
 }
@@ -129,7 +112,7 @@ fn gpgcheck_deletes_unsigned_and_badsig_packages() {
         out.status.success() && String::from_utf8_lossy(&out.stdout).contains("signatures OK")
     };
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["-y", "--gpgcheck", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["-y", "--gpgcheck", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &w.join("spike"), trusted);
     for bad in ["spike-unsigned-1.0-1.noarch.rpm", "spike-badsig-1.0-1.noarch.rpm"] {
@@ -137,7 +120,7 @@ fn gpgcheck_deletes_unsigned_and_badsig_packages() {
         assert!(out.stdout.contains(&line), "{}", out.snapshot(&ctx));
     }
     // Without --gpgcheck every package stays.
-    let out = run_in(&ctx, &w, &["reposync"]);
+    let out = ctx.run_in(Some(&w), &["reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &w.join("spike"), |_| true);
 }
@@ -151,16 +134,16 @@ fn delete_removes_stale_packages_only() {
     for f in ["faked-0.1.2.rpm", "old/gone-1.0.rpm", "notes.txt"] {
         std::fs::write(d.join(f), "fake package").unwrap();
     }
-    let out = run_in(&ctx, &w, &["reposync"]);
+    let out = ctx.run_in(Some(&w), &["reposync"]);
     ok(&out, &ctx);
     assert!(d.join("faked-0.1.2.rpm").is_file(), "no --delete, no deleting");
-    let out = run_in(&ctx, &w, &["--delete", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--delete", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &d, |_| true);
     assert!(!d.join("old/gone-1.0.rpm").exists() && d.join("notes.txt").is_file());
     assert!(out.stdout.contains(&format!("deleting {}\n", d.join("faked-0.1.2.rpm").display())), "{}", out.snapshot(&ctx));
     // Packages of other arches are stale too.
-    let out = run_in(&ctx, &w, &["--delete", "--arch", "x86_64", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--delete", "--arch", "x86_64", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &d, |f| qp(f, "%{ARCH}") == "x86_64");
 }
@@ -169,12 +152,12 @@ fn delete_removes_stale_packages_only() {
 fn arch_filters_and_newest_only() {
     let ctx = TestContext::new().with_spike_repo();
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["--arch", "classic", "--arch", "noarch", "--arch", "modern", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--arch", "classic", "--arch", "noarch", "--arch", "modern", "reposync"]);
     ok(&out, &ctx);
     assert_same_rpms(test_repo(), &w.join("spike"), |f| qp(f, "%{ARCH}") == "noarch");
     let w2 = ctx.dir.join("newest");
     std::fs::create_dir_all(&w2).unwrap();
-    let out = run_in(&ctx, &w2, &["--newest-only", "reposync"]);
+    let out = ctx.run_in(Some(&w2), &["--newest-only", "reposync"]);
     ok(&out, &ctx);
     let got = rpms(&w2.join("spike"));
     for (kept, dropped) in [("spike-alpha-2.0-1.x86_64.rpm", "spike-alpha-1.0-1.x86_64.rpm"), ("spike-kernel-5.1.0-1.x86_64.rpm", "spike-kernel-5.0.0-1.x86_64.rpm")] {
@@ -201,18 +184,18 @@ fn urls_print_only() {
     let ctx = TestContext::new();
     ctx.add_repo("web", &srv.url(false), "");
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["--urls", "--delete", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--urls", "--delete", "reposync"]);
     ok(&out, &ctx);
     let got: BTreeSet<String> = out.stdout.lines().filter(|l| !l.starts_with("Refreshing")).map(str::to_owned).collect();
     let want: BTreeSet<String> = rpms(test_repo()).iter().map(|n| format!("{}/{n}", srv.url(false))).collect();
     assert_eq!(got, want);
     assert!(!w.join("web").exists(), "--urls downloads nothing");
     assert!(!srv.log.lock().unwrap().iter().any(|p| p.ends_with(".rpm")));
-    let quiet = run_in(&ctx, &w, &["-q", "--urls", "reposync"]);
+    let quiet = ctx.run_in(Some(&w), &["-q", "--urls", "reposync"]);
     ok(&quiet, &ctx);
     assert_eq!(quiet.stdout, "");
     // With --download-metadata: repomd.xml and every part it lists, after the packages.
-    let out = run_in(&ctx, &w, &["--urls", "--download-metadata", "--arch", "none", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--urls", "--download-metadata", "--arch", "none", "reposync"]);
     ok(&out, &ctx);
     let mut want = vec![format!("{}/repodata/repomd.xml", srv.url(false))];
     let repomd = std::fs::read_to_string(test_repo().join("repodata/repomd.xml")).unwrap();
@@ -224,7 +207,7 @@ fn urls_print_only() {
 fn download_metadata_copies_repodata() {
     let ctx = TestContext::new().with_spike_repo();
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["--download-metadata", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--download-metadata", "reposync"]);
     ok(&out, &ctx);
     let src = test_repo().join("repodata");
     let repomd = std::fs::read_to_string(src.join("repomd.xml")).unwrap();
@@ -242,7 +225,7 @@ fn download_metadata_copies_repodata() {
     assert_eq!(list.json().as_array().map(Vec::len), Some(2), "{}", list.snapshot(&copy));
     // --metadata-path: metadata there, packages in the download path.
     let md = ctx.dir.join("md");
-    let out = run_in(&ctx, &w, &["--download-metadata", "--metadata-path", &md.display().to_string(), "--arch", "none", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--download-metadata", "--metadata-path", &md.display().to_string(), "--arch", "none", "reposync"]);
     ok(&out, &ctx);
     assert!(md.join("spike/repodata/repomd.xml").is_file() && rpms(&md.join("spike")).is_empty());
 }
@@ -264,10 +247,10 @@ fn source_packages_only_and_empty_repos() {
     assert!(Command::new("createrepo_c").arg("--quiet").arg(&repo).status().unwrap().success());
     ctx.add_repo("mixed", &format!("file://{}", repo.display()), "");
     let w = workdir(&ctx);
-    let out = run_in(&ctx, &w, &["--source", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--source", "reposync"]);
     ok(&out, &ctx);
     assert_eq!(rpms(&w.join("mixed")), BTreeSet::from(["tiny-1.0-1.src.rpm".to_string()]));
-    let out = run_in(&ctx, &w, &["--arch", "noarch", "--delete", "reposync"]);
+    let out = ctx.run_in(Some(&w), &["--arch", "noarch", "--delete", "reposync"]);
     ok(&out, &ctx);
     assert_eq!(rpms(&w.join("mixed")), BTreeSet::from(["tiny-1.0-1.noarch.rpm".to_string()]));
     // A pool without any package: 1011.
@@ -275,7 +258,7 @@ fn source_packages_only_and_empty_repos() {
     std::fs::create_dir_all(&empty).unwrap();
     assert!(Command::new("createrepo_c").arg("--quiet").arg(&empty).status().unwrap().success());
     ctx.add_repo("mixed", &format!("file://{}", empty.display()), "");
-    let out = run_in(&ctx, &w, &["reposync"]);
+    let out = ctx.run_in(Some(&w), &["reposync"]);
     assert_eq!(out.code, 1011 & 0xff, "{}", out.snapshot(&ctx));
     assert!(out.stderr.contains("Error(1011)"), "{}", out.snapshot(&ctx));
 }

@@ -140,9 +140,14 @@ impl TestContext {
 
     /// Run the binary with `-c <conf> --installroot <root>` and `args`.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_in(None, args)
+    }
+
+    /// [`TestContext::run`] in the working directory `cwd`.
+    pub fn run_in(&self, cwd: Option<&Path>, args: &[&str]) -> Output {
         let mut full: Vec<String> = vec!["-c".into(), self.conf.display().to_string(), "--installroot".into(), self.root.display().to_string()];
         full.extend(args.iter().map(|s| s.to_string()));
-        run_bin(&full)
+        run_bin_in(&full, cwd)
     }
 }
 
@@ -172,7 +177,16 @@ pub fn qa(ctx: &TestContext) -> Vec<String> {
 
 /// Run the binary with exactly `args`.
 pub fn run_bin(args: &[String]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_tdnf"))
+    run_bin_in(args, None)
+}
+
+/// [`run_bin`] with the working directory `cwd` (the test's own when `None`).
+pub fn run_bin_in(args: &[String], cwd: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tdnf"));
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    let out = cmd
         .args(args)
         .env("LC_ALL", "C")
         .stdin(Stdio::null())
